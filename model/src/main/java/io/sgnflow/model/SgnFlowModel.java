@@ -1,0 +1,273 @@
+package io.sgnflow.model;
+
+import io.sgnflow.model.core.AnomalyThreshold;
+import io.sgnflow.model.core.FlowArchitecture;
+import io.sgnflow.model.core.LeapfrogIntegrator;
+import io.sgnflow.model.core.PhaseState;
+import io.sgnflow.model.core.SpectralNorm;
+import io.sgnflow.model.core.Standardizer;
+import io.sgnflow.model.core.TerminalMap;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A trained SGN-Flow density model: x = g(Φ(z0)) with z0 ~ N(0, I_D), Φ a leapfrog-integrated
+ * neural Hamiltonian flow and g an invertible affine terminal map (Symplectic Generative Networks,
+ * DESIGN §2). Because every leapfrog sub-step is a shear, Φ has unit Jacobian and
+ *
+ * <pre>log p(x) = −½‖z0‖² − (D/2)·log 2π − Σ s_i − Σ log σ_i</pre>
+ *
+ * exactly, with s the log-diagonal of the terminal map and σ the fixed feature scales.
+ *
+ * <p>Immutable and thread-safe. The convenience methods here allocate scratch per call; hot paths
+ * use one {@link FlowScorer} per thread.
+ */
+public final class SgnFlowModel {
+    static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    /** Relative tolerance on the spectral-norm constraint when a model is built or loaded. */
+    static final double NORM_TOLERANCE = 1e-3;
+
+    private final long version;
+    private final String createdAt;
+    private final List<String> featureNames;
+    private final FlowArchitecture architecture;
+    private final double[] params;
+    private final Standardizer standardizer;
+    private final TerminalMap terminalMap;
+    private final LeapfrogIntegrator integrator;
+    private final AnomalyThreshold threshold;
+    private final TrainingSummary training;
+    private final double constantLogDet;
+
+    /**
+     * @throws IllegalArgumentException if the parts disagree in dimension, a parameter is not
+     *     finite, or a network breaks the norm constraints that bound its step size
+     */
+    public SgnFlowModel(
+            long version,
+            String createdAt,
+            List<String> featureNames,
+            FlowArchitecture architecture,
+            int[] permutation,
+            double[] params,
+            Standardizer standardizer,
+            AnomalyThreshold threshold,
+            TrainingSummary training) {
+        int d = architecture.dim();
+        if (featureNames.size() != d || standardizer.dim() != d) {
+            throw new IllegalArgumentException(
+                    "model dimension "
+                            + d
+                            + " disagrees with "
+                            + featureNames.size()
+                            + " feature names and a standardizer of "
+                            + standardizer.dim());
+        }
+        if (params.length != architecture.parameterCount()) {
+            throw new IllegalArgumentException(
+                    "expected "
+                            + architecture.parameterCount()
+                            + " parameters for "
+                            + architecture
+                            + ", found "
+                            + params.length);
+        }
+        for (int i = 0; i < params.length; i++) {
+            if (!Double.isFinite(params[i])) {
+                throw new IllegalArgumentException(
+                        "parameter " + i + " is " + params[i] + "; every parameter must be finite");
+            }
+        }
+        SpectralNorm.checkConstraints(architecture, params, NORM_TOLERANCE);
+        this.version = version;
+        this.createdAt = createdAt == null ? Instant.now().toString() : createdAt;
+        this.featureNames = List.copyOf(featureNames);
+        this.architecture = architecture;
+        this.params = params.clone();
+        this.standardizer = standardizer;
+        this.terminalMap = new TerminalMap(architecture, permutation);
+        this.integrator = new LeapfrogIntegrator(architecture);
+        this.threshold = threshold;
+        this.training = training;
+        this.constantLogDet =
+                -0.5 * d * LOG_2PI - terminalMap.logDet(this.params) + standardizer.logDet();
+    }
+
+    /** Same model under another version number (the retraining job numbers what it publishes). */
+    public SgnFlowModel withVersion(long newVersion) {
+        return new SgnFlowModel(
+                newVersion,
+                createdAt,
+                featureNames,
+                architecture,
+                terminalMap.permutation(),
+                params,
+                standardizer,
+                threshold,
+                training);
+    }
+
+    /** Same parameters with a recalibrated threshold. */
+    public SgnFlowModel withThreshold(AnomalyThreshold newThreshold) {
+        return new SgnFlowModel(
+                version,
+                createdAt,
+                featureNames,
+                architecture,
+                terminalMap.permutation(),
+                params,
+                standardizer,
+                newThreshold,
+                training);
+    }
+
+    public FlowScorer newScorer() {
+        return new FlowScorer(this);
+    }
+
+    /** Exact log p(x); allocates scratch, so prefer a {@link FlowScorer} in loops. */
+    public double logLikelihood(double[] x) {
+        return newScorer().logLikelihood(x);
+    }
+
+    /** z0 = Φ⁻¹(g⁻¹(x)). */
+    public double[] encode(double[] x) {
+        return newScorer().encode(x);
+    }
+
+    /** x = g(Φ(z0)), the generative direction. */
+    public double[] decode(double[] z0) {
+        int d = dim();
+        if (z0.length != d) {
+            throw new IllegalArgumentException(
+                    "latent vector has " + z0.length + " values, expected " + d);
+        }
+        PhaseState state = new PhaseState(architecture);
+        state.load(z0);
+        integrator.forward(params, state);
+        double[] z = new double[d];
+        state.store(z);
+        double[] y = new double[d];
+        terminalMap.forward(params, z, new double[d], y);
+        double[] x = new double[d];
+        standardizer.invert(y, x);
+        return x;
+    }
+
+    /** Draws {@code n} events from the model ([n, features]). */
+    public double[][] sample(int n, Random random) {
+        double[][] rows = new double[n][];
+        double[] z0 = new double[dim()];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < z0.length; j++) {
+                z0[j] = random.nextGaussian();
+            }
+            rows[i] = decode(z0);
+        }
+        return rows;
+    }
+
+    void checkEvent(double[] x) {
+        int d = dim();
+        if (x.length != d) {
+            throw new IllegalArgumentException(
+                    "event has " + x.length + " features, model expects " + d);
+        }
+        for (int i = 0; i < d; i++) {
+            if (!Double.isFinite(x[i])) {
+                throw new IllegalArgumentException(
+                        "feature '" + featureNames.get(i) + "' is " + x[i] + "; it must be finite");
+            }
+        }
+    }
+
+    double logLikelihoodUnchecked(
+            double[] x, double[] standardized, double[] scratch, double[] z, PhaseState state) {
+        encodeUnchecked(x, standardized, scratch, z, state);
+        return constantLogDet - 0.5 * state.squaredNorm();
+    }
+
+    void encodeUnchecked(
+            double[] x, double[] standardized, double[] scratch, double[] z0, PhaseState state) {
+        standardizer.apply(x, standardized);
+        terminalMap.inverse(params, standardized, scratch, scratch, z0);
+        state.load(z0);
+        integrator.inverse(params, state);
+        state.store(z0);
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public String createdAt() {
+        return createdAt;
+    }
+
+    public int dim() {
+        return architecture.dim();
+    }
+
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    public FlowArchitecture architecture() {
+        return architecture;
+    }
+
+    /** A copy of the flat parameter vector (layout in {@link FlowArchitecture}). */
+    public double[] parameters() {
+        return params.clone();
+    }
+
+    public int[] permutation() {
+        return terminalMap.permutation();
+    }
+
+    public Standardizer standardizer() {
+        return standardizer;
+    }
+
+    public TerminalMap terminalMap() {
+        return terminalMap;
+    }
+
+    public LeapfrogIntegrator integrator() {
+        return integrator;
+    }
+
+    public AnomalyThreshold threshold() {
+        return threshold;
+    }
+
+    /** How the model was trained; null for a model built by hand. */
+    public TrainingSummary training() {
+        return training;
+    }
+
+    /** Step sizes ε_k of the K leapfrog steps. */
+    public double[] stepSizes() {
+        double[] eps = new double[architecture.steps()];
+        for (int k = 0; k < eps.length; k++) {
+            eps[k] = architecture.stepSize(params, k);
+        }
+        return eps;
+    }
+
+    @Override
+    public String toString() {
+        return "SgnFlowModel{version="
+                + version
+                + ", "
+                + architecture
+                + ", threshold="
+                + threshold.threshold()
+                + ", steps="
+                + Arrays.toString(stepSizes())
+                + "}";
+    }
+}

@@ -1,0 +1,399 @@
+package io.sgnflow.model.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.TrainingSummary;
+import io.sgnflow.model.core.Activation;
+import io.sgnflow.model.core.AnomalyThreshold;
+import io.sgnflow.model.core.FlowArchitecture;
+import io.sgnflow.model.core.Standardizer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SGN model file: UTF-8 JSON, self-describing and versioned.
+ *
+ * <p>Top level: {@code format} ("sgn-model"), {@code formatVersion}, {@code body} (model type,
+ * version, creation time, feature names, architecture, preprocessing, parameters in float64,
+ * threshold and validation sample, training summary) and {@code sha256}, the SHA-256 of the body
+ * written compactly exactly as it appears in the file. Doubles are written in the shortest form
+ * that reads back to the same value, so save → load → save gives identical bytes. No Java
+ * serialization is involved.
+ *
+ * <p>Loading rejects, with a message naming the problem, anything that is not valid JSON (a
+ * truncated file included), an unknown format or format version, a checksum mismatch, a missing
+ * field, non-finite parameters, and parameters that break the stability constraints.
+ *
+ * <p>Thread-safe.
+ */
+public final class ModelFile {
+    public static final String FORMAT = "sgn-model";
+    public static final int FORMAT_VERSION = 1;
+    public static final String TYPE_FLOW = "sgn-flow";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFile.class);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelFile() {}
+
+    /** The file's bytes for a model. */
+    public static byte[] toBytes(SgnFlowModel model) {
+        ObjectNode body = body(model);
+        try {
+            String bodyJson = MAPPER.writeValueAsString(body);
+            String sha = sha256(bodyJson.getBytes(StandardCharsets.UTF_8));
+            // Written by hand around the body so that the checksummed text is exactly the
+            // text in the file.
+            String file =
+                    "{\"format\":\""
+                            + FORMAT
+                            + "\",\"formatVersion\":"
+                            + FORMAT_VERSION
+                            + ",\"sha256\":\""
+                            + sha
+                            + "\",\"body\":"
+                            + bodyJson
+                            + "}\n";
+            return file.getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not serialise model", e);
+        }
+    }
+
+    /** Writes atomically: a temporary file in the same directory, then a rename. */
+    public static void write(SgnFlowModel model, Path path) throws IOException {
+        Path absolute = path.toAbsolutePath();
+        Path dir = absolute.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, toBytes(model));
+            try {
+                Files.move(
+                        tmp,
+                        absolute,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads a model file.
+     *
+     * @throws IOException if the file cannot be read
+     * @throws InvalidModelFileException if its content is not a valid model, with the reason
+     */
+    public static SgnFlowModel read(Path path) throws IOException {
+        byte[] bytes = Files.readAllBytes(path);
+        SgnFlowModel model = fromBytes(bytes);
+        LOG.info(
+                "Loaded model {} version {} (D={}, K={}, sha256={})",
+                path,
+                model.version(),
+                model.dim(),
+                model.architecture().steps(),
+                sha256(bytes).substring(0, 12));
+        return model;
+    }
+
+    /**
+     * Parses a model from the bytes of a model file.
+     *
+     * @throws InvalidModelFileException with the reason when the bytes are not a valid model
+     */
+    public static SgnFlowModel fromBytes(byte[] bytes) {
+        if (bytes.length == 0) {
+            throw new InvalidModelFileException("model file is empty");
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidModelFileException(
+                    "model file is not valid JSON (truncated or corrupt?): "
+                            + e.getOriginalMessage()
+                            + " at line "
+                            + e.getLocation().getLineNr()
+                            + " column "
+                            + e.getLocation().getColumnNr());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidModelFileException("model file is not a JSON object");
+        }
+        String format = root.path("format").asText(null);
+        if (!FORMAT.equals(format)) {
+            throw new InvalidModelFileException(
+                    "unknown model file format '" + format + "', expected '" + FORMAT + "'");
+        }
+        int formatVersion = root.path("formatVersion").asInt(-1);
+        if (formatVersion != FORMAT_VERSION) {
+            throw new InvalidModelFileException(
+                    "unsupported model file format version "
+                            + root.path("formatVersion")
+                            + "; this build reads version "
+                            + FORMAT_VERSION);
+        }
+        JsonNode body = root.get("body");
+        if (body == null || !body.isObject()) {
+            throw new InvalidModelFileException("model file has no 'body' object");
+        }
+        String expected = root.path("sha256").asText("");
+        String actual;
+        try {
+            actual = sha256(MAPPER.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new InvalidModelFileException("cannot re-serialise body: " + e.getMessage());
+        }
+        if (!actual.equals(expected)) {
+            throw new InvalidModelFileException(
+                    "model file checksum mismatch: file says sha256 "
+                            + expected
+                            + ", body hashes to "
+                            + actual);
+        }
+        try {
+            return parseBody(body);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelFileException("invalid model: " + e.getMessage());
+        }
+    }
+
+    /** SHA-256 of bytes, lower-case hex. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private static ObjectNode body(SgnFlowModel model) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("modelType", TYPE_FLOW);
+        body.put("version", model.version());
+        body.put("createdAt", model.createdAt());
+        ArrayNode names = body.putArray("features");
+        model.featureNames().forEach(names::add);
+
+        FlowArchitecture arch = model.architecture();
+        ObjectNode a = body.putObject("architecture");
+        a.put("dim", arch.dim());
+        a.put("half", arch.half());
+        a.put("casimirDim", arch.casimirDim());
+        ArrayNode widths = a.putArray("hiddenWidths");
+        for (int w : arch.hiddenWidths()) {
+            widths.add(w);
+        }
+        a.put("activation", arch.activation().id());
+        a.put("steps", arch.steps());
+        a.put("outputNormBound", arch.outputNormBound());
+        a.put("spectralBound", arch.spectralBound());
+        a.put("stepSizeMax", arch.stepSizeMax());
+        a.put("parameterCount", arch.parameterCount());
+        ArrayNode perm = a.putArray("permutation");
+        for (int p : model.permutation()) {
+            perm.add(p);
+        }
+
+        Standardizer st = model.standardizer();
+        ObjectNode pre = body.putObject("preprocessing");
+        putArray(pre, "mean", st.mean());
+        putArray(pre, "scale", st.scale());
+        ArrayNode constant = pre.putArray("constantFeatures");
+        for (int i = 0; i < st.dim(); i++) {
+            if (st.isConstant(i)) {
+                constant.add(i);
+            }
+        }
+
+        putArray(body, "parameters", model.parameters());
+
+        AnomalyThreshold th = model.threshold();
+        ObjectNode t = body.putObject("threshold");
+        t.put("alpha", th.alpha());
+        t.put("logLikelihood", th.threshold());
+        putArray(t, "validationLogLikelihoods", th.sortedSample());
+
+        TrainingSummary tr = model.training();
+        if (tr != null) {
+            ObjectNode s = body.putObject("training");
+            s.put("rows", tr.rows());
+            s.put("duplicatesRemoved", tr.duplicatesRemoved());
+            s.put("trainRows", tr.trainRows());
+            s.put("validationRows", tr.validationRows());
+            s.put("epochs", tr.epochs());
+            s.put("bestEpoch", tr.bestEpoch());
+            putNumber(s, "trainLogLikelihoodPerDim", tr.trainLogLikelihoodPerDim());
+            putNumber(s, "validationLogLikelihoodPerDim", tr.validationLogLikelihoodPerDim());
+            s.put("seconds", tr.seconds());
+            s.put("seed", tr.seed());
+            s.put("stopReason", tr.stopReason());
+            ArrayNode history = s.putArray("history");
+            for (TrainingSummary.Epoch e : tr.history()) {
+                ObjectNode row = history.addObject();
+                row.put("epoch", e.epoch());
+                putNumber(row, "trainLogLikelihoodPerDim", e.trainLogLikelihoodPerDim());
+                putNumber(row, "validationLogLikelihoodPerDim", e.validationLogLikelihoodPerDim());
+            }
+        }
+        return body;
+    }
+
+    private static SgnFlowModel parseBody(JsonNode body) {
+        String type = text(body, "modelType");
+        if (!TYPE_FLOW.equals(type)) {
+            throw new IllegalArgumentException(
+                    "model type '" + type + "' is not supported by this build");
+        }
+        JsonNode a = required(body, "architecture");
+        int dim = a.path("dim").asInt(-1);
+        int[] widths = ints(required(a, "hiddenWidths"));
+        FlowArchitecture arch =
+                new FlowArchitecture(
+                        dim,
+                        widths,
+                        Activation.parse(text(a, "activation")),
+                        a.path("steps").asInt(-1),
+                        required(a, "outputNormBound").asDouble(),
+                        required(a, "spectralBound").asDouble());
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : required(body, "features")) {
+            names.add(n.asText());
+        }
+        JsonNode pre = required(body, "preprocessing");
+        double[] mean = doubles(required(pre, "mean"), "preprocessing.mean");
+        double[] scale = doubles(required(pre, "scale"), "preprocessing.scale");
+        boolean[] constant = new boolean[mean.length];
+        for (JsonNode c : required(pre, "constantFeatures")) {
+            int idx = c.asInt(-1);
+            if (idx < 0 || idx >= constant.length) {
+                throw new IllegalArgumentException("constant feature index " + c + " out of range");
+            }
+            constant[idx] = true;
+        }
+        JsonNode t = required(body, "threshold");
+        AnomalyThreshold threshold =
+                new AnomalyThreshold(
+                        required(t, "alpha").asDouble(),
+                        required(t, "logLikelihood").asDouble(),
+                        doubles(required(t, "validationLogLikelihoods"), "threshold sample"));
+        TrainingSummary training = null;
+        JsonNode s = body.get("training");
+        if (s != null && s.isObject()) {
+            List<TrainingSummary.Epoch> history = new ArrayList<>();
+            for (JsonNode e : s.path("history")) {
+                history.add(
+                        new TrainingSummary.Epoch(
+                                e.path("epoch").asInt(),
+                                number(e, "trainLogLikelihoodPerDim"),
+                                number(e, "validationLogLikelihoodPerDim")));
+            }
+            training =
+                    new TrainingSummary(
+                            s.path("rows").asInt(),
+                            s.path("duplicatesRemoved").asInt(),
+                            s.path("trainRows").asInt(),
+                            s.path("validationRows").asInt(),
+                            s.path("epochs").asInt(),
+                            s.path("bestEpoch").asInt(),
+                            number(s, "trainLogLikelihoodPerDim"),
+                            number(s, "validationLogLikelihoodPerDim"),
+                            s.path("seconds").asDouble(),
+                            s.path("seed").asLong(),
+                            s.path("stopReason").asText(),
+                            history);
+        }
+        return new SgnFlowModel(
+                required(body, "version").asLong(),
+                text(body, "createdAt"),
+                names,
+                arch,
+                ints(required(a, "permutation")),
+                doubles(required(body, "parameters"), "parameters"),
+                new Standardizer(mean, scale, constant),
+                threshold,
+                training);
+    }
+
+    private static void putArray(ObjectNode node, String field, double[] values) {
+        ArrayNode array = node.putArray(field);
+        for (double v : values) {
+            array.add(v);
+        }
+    }
+
+    /** NaN (e.g. the training likelihood of epoch 0) is stored as null. */
+    private static void putNumber(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
+    }
+
+    private static double number(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? Double.NaN : v.asDouble();
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("missing field '" + field + "'");
+        }
+        return v;
+    }
+
+    private static String text(JsonNode node, String field) {
+        return required(node, field).asText();
+    }
+
+    private static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
+    }
+
+    private static double[] doubles(JsonNode array, String what) {
+        if (!array.isArray()) {
+            throw new IllegalArgumentException(what + " is not an array");
+        }
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = array.get(i);
+            if (!v.isNumber()) {
+                throw new IllegalArgumentException(
+                        what + "[" + i + "] is " + v + ", not a finite number");
+            }
+            out[i] = v.asDouble();
+        }
+        return out;
+    }
+}
