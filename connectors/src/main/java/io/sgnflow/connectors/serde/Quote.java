@@ -1,0 +1,49 @@
+package io.sgnflow.connectors.serde;
+
+/** Quoting of untrusted names and values inside dead-letter messages. Stateless. */
+final class Quote {
+    /** Longest name or value, in chars, copied into a message before it is cut with "...". */
+    static final int MAX_CHARS = 64;
+
+    private Quote() {}
+
+    /** Returns {@code 'name'}, escaped and cut to {@value #MAX_CHARS} chars. */
+    static String name(String name) {
+        return '\'' + escape(name, '\'') + '\'';
+    }
+
+    /** Returns {@code "value"}, escaped and cut to {@value #MAX_CHARS} chars. */
+    static String string(String value) {
+        return '"' + escape(value, '"') + '"';
+    }
+
+    /** Returns {@code text} cut to {@value #MAX_CHARS} chars, without quotes or escaping. */
+    static String abbreviate(String text) {
+        return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS) + "...";
+    }
+
+    private static String escape(String text, char quote) {
+        int length = Math.min(text.length(), MAX_CHARS);
+        StringBuilder escaped = new StringBuilder(length + 8);
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c == quote || c == '\\') {
+                escaped.append('\\').append(c);
+            } else if (c == '\n') {
+                escaped.append("\\n");
+            } else if (c == '\r') {
+                escaped.append("\\r");
+            } else if (c == '\t') {
+                escaped.append("\\t");
+            } else if (c < 0x20 || c == 0x7f) {
+                escaped.append(String.format("\\u%04x", (int) c));
+            } else {
+                escaped.append(c);
+            }
+        }
+        if (text.length() > MAX_CHARS) {
+            escaped.append("...");
+        }
+        return escaped.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package io.sgnflow.jobs.kafka;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+
+/**
+ * Flink settings for a local (in-JVM) cluster that listens on the loopback interface only: RPC,
+ * blob server, data exchange and the REST endpoint / web UI all bind to 127.0.0.1.
+ *
+ * <p>Typical use: {@code
+ * StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(LocalEnvironments.loopbackConfiguration(8081))}.
+ */
+public final class LocalEnvironments {
+
+    /** The interface every local Flink listener binds to. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    private LocalEnvironments() {}
+
+    /**
+     * A new configuration binding the JobManager, TaskManager and REST endpoint to 127.0.0.1. The
+     * REST port is left at Flink's default ({@code rest.bind-port} 8081).
+     */
+    public static Configuration loopbackConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        conf.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(TaskManagerOptions.HOST, LOOPBACK);
+        conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(RestOptions.ADDRESS, LOOPBACK);
+        conf.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        return conf;
+    }
+
+    /**
+     * As {@link #loopbackConfiguration()}, with the REST endpoint / web UI on {@code restPort}
+     * ({@code 0} picks a free port).
+     */
+    public static Configuration loopbackConfiguration(int restPort) {
+        if (restPort < 0 || restPort > 65535) {
+            throw new IllegalArgumentException("restPort out of range: " + restPort);
+        }
+        Configuration conf = loopbackConfiguration();
+        conf.set(RestOptions.BIND_PORT, Integer.toString(restPort));
+        conf.set(RestOptions.PORT, restPort);
+        return conf;
+    }
+}

@@ -1,0 +1,237 @@
+package io.sgnflow.jobs.retrain;
+
+import io.sgnflow.connectors.record.EventRecord;
+import io.sgnflow.connectors.serde.FeatureResolver;
+import io.sgnflow.connectors.serde.Resolution;
+import io.sgnflow.model.FlowScorer;
+import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.core.AnomalyThreshold;
+import io.sgnflow.model.train.FlowTrainer;
+import io.sgnflow.model.train.TrainingConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one window's sample into a candidate model and decides on it; no Flink and no I/O, so the
+ * whole path from sample to verdict is testable on its own.
+ *
+ * <ol>
+ *   <li>Resolve each event onto the model's feature order (cold start: the configured names, else
+ *       those of the first named event, else {@code f0..f(D-1)}); drop what does not fit or is not
+ *       finite.
+ *   <li>Anomaly exclusion, scoring side: score each event with the current model and leave out
+ *       those below its threshold — unless more than {@code maxExcludedFraction} are flagged, which
+ *       means the distribution moved and excluding them would keep the model from ever following
+ *       it.
+ *   <li>Sort by event time; the newest {@code holdoutFraction} is held out, the rest trains a
+ *       candidate: warm-started from the current model, or from scratch on a cold start, under the
+ *       epoch and time budget.
+ *   <li>{@link ValidationGate} on the held-out events; on acceptance the threshold and its quantile
+ *       sample are recalibrated on the held-out candidate log-likelihoods and the version set.
+ * </ol>
+ *
+ * <p>Never returns a model with a non-finite parameter or held-out score: the trainer's
+ * IllegalArgumentException and any non-finite figure become a rejection with its reason.
+ */
+public final class Retrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
+
+    private final RetrainConfig config;
+
+    public Retrainer(RetrainConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * @param sample the window's sampled events, any order
+     * @param current the current model, or null for a cold start
+     * @param newVersion version number of a published candidate
+     */
+    public Outcome retrain(List<SampledEvent> sample, SgnFlowModel current, long newVersion) {
+        List<String> names =
+                current != null ? current.featureNames() : coldStartNames(sample, config);
+        if (names == null) {
+            return Outcome.rejected(
+                    RejectReason.TOO_FEW_EVENTS, "no event to take feature names from", 0, 0);
+        }
+        FeatureResolver resolver = new FeatureResolver(names);
+        List<SampledEvent> sorted = new ArrayList<>(sample);
+        sorted.sort(Comparator.comparingLong(SampledEvent::getTimestamp));
+        List<double[]> rows = new ArrayList<>();
+        int unusable = 0;
+        EventRecord probe = new EventRecord();
+        for (SampledEvent e : sorted) {
+            probe.setFeatureNames(e.getFeatureNames());
+            probe.setValues(e.getValues());
+            Resolution r = resolver.resolve(probe);
+            if (!r.isOk() || !allFinite(r.values())) {
+                unusable++;
+                continue;
+            }
+            rows.add(r.values());
+        }
+        if (unusable > 0) {
+            LOG.info(
+                    "{} of {} sampled events left out: other features than {} or not finite",
+                    unusable,
+                    sample.size(),
+                    names);
+        }
+
+        int excluded = 0;
+        if (current != null && config.excludeAnomalies() && !rows.isEmpty()) {
+            FlowScorer scorer = current.newScorer();
+            List<double[]> normal = new ArrayList<>(rows.size());
+            for (double[] row : rows) {
+                double ll = scorer.logLikelihood(row);
+                if (Double.isFinite(ll) && !current.threshold().isAnomaly(ll)) {
+                    normal.add(row);
+                }
+            }
+            excluded = rows.size() - normal.size();
+            if (excluded > config.maxExcludedFraction() * rows.size()) {
+                LOG.info(
+                        "Current model flags {} of {} events (more than {}): treated as a"
+                                + " distribution change, none left out",
+                        excluded,
+                        rows.size(),
+                        config.maxExcludedFraction());
+                excluded = 0;
+            } else {
+                rows = normal;
+            }
+        }
+
+        if (rows.size() < config.minEvents()) {
+            return Outcome.rejected(
+                    RejectReason.TOO_FEW_EVENTS,
+                    rows.size()
+                            + " usable events ("
+                            + unusable
+                            + " unusable, "
+                            + excluded
+                            + " flagged as anomalies) of "
+                            + sample.size()
+                            + " sampled; at least "
+                            + config.minEvents()
+                            + " needed",
+                    rows.size(),
+                    excluded);
+        }
+
+        int holdoutCount = Math.max(1, (int) Math.round(rows.size() * config.holdoutFraction()));
+        int trainCount = rows.size() - holdoutCount;
+        double[][] train = rows.subList(0, trainCount).toArray(new double[0][]);
+        double[][] holdout = rows.subList(trainCount, rows.size()).toArray(new double[0][]);
+
+        TrainingConfig training = config.trainingConfig();
+        SgnFlowModel candidate;
+        long t0 = System.nanoTime();
+        try {
+            FlowTrainer trainer = new FlowTrainer(training, FlowTrainer.Listener.NONE);
+            candidate =
+                    current == null
+                            ? trainer.train(train, names)
+                            : trainer.warmStart(train, current, newVersion);
+        } catch (IllegalArgumentException e) {
+            return Outcome.rejected(
+                    RejectReason.TRAINING_FAILED, e.getMessage(), rows.size(), excluded);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        double[] candidateLl = scores(candidate, holdout);
+        double[] currentLl = current == null ? null : scores(current, holdout);
+        ValidationGate.Decision decision =
+                ValidationGate.evaluate(candidateLl, currentLl, names.size(), config.tolerance());
+        if (!decision.accepted()) {
+            return new Outcome(
+                    null, decision, decision.message(), rows.size(), excluded, seconds, true);
+        }
+        SgnFlowModel published =
+                candidate
+                        .withThreshold(AnomalyThreshold.calibrate(training.alpha(), candidateLl))
+                        .withVersion(newVersion);
+        return new Outcome(
+                published, decision, decision.message(), rows.size(), excluded, seconds, true);
+    }
+
+    private static double[] scores(SgnFlowModel model, double[][] rows) {
+        FlowScorer scorer = model.newScorer();
+        double[] out = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            try {
+                out[i] = scorer.logLikelihood(rows[i]);
+            } catch (IllegalArgumentException e) {
+                out[i] = Double.NaN;
+            }
+        }
+        return out;
+    }
+
+    private static boolean allFinite(double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Feature names of a cold start, or null when the sample is empty. */
+    static List<String> coldStartNames(List<SampledEvent> sample, RetrainConfig config) {
+        if (config.featureNames() != null) {
+            return config.featureNames();
+        }
+        for (SampledEvent e : sample) {
+            if (e.getFeatureNames() != null) {
+                return Arrays.asList(e.getFeatureNames());
+            }
+        }
+        if (sample.isEmpty()) {
+            return null;
+        }
+        int d = sample.get(0).getValues().length;
+        List<String> names = new ArrayList<>(d);
+        for (int i = 0; i < d; i++) {
+            names.add("f" + i);
+        }
+        return names;
+    }
+
+    /**
+     * The result of one window: the model to publish (null when rejected), the gate's decision
+     * (null when no candidate was trained), the reason, and the figures for logs and metrics.
+     */
+    public record Outcome(
+            SgnFlowModel model,
+            ValidationGate.Decision decision,
+            String message,
+            int usableEvents,
+            int excludedAnomalies,
+            double trainingSeconds,
+            boolean candidateTrained) {
+
+        static Outcome rejected(RejectReason reason, String message, int usable, int excluded) {
+            return new Outcome(
+                    null,
+                    new ValidationGate.Decision(reason, message, Double.NaN, Double.NaN),
+                    message,
+                    usable,
+                    excluded,
+                    0,
+                    false);
+        }
+
+        public boolean published() {
+            return model != null;
+        }
+
+        public RejectReason reason() {
+            return decision == null ? null : decision.reason();
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.sgnflow.jobs.retrain;
+
+import io.sgnflow.connectors.kafka.KafkaInputSource;
+import io.sgnflow.connectors.kafka.KafkaSinks;
+import io.sgnflow.connectors.kafka.TransactionTimeoutCheck;
+import io.sgnflow.connectors.record.EventRecord;
+import io.sgnflow.connectors.record.KafkaInput;
+import io.sgnflow.jobs.scoring.ParseFunction;
+import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.io.ModelFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The retraining side job (DESIGN §3): Kafka events → parse → event-time windows, each keeping a
+ * bounded uniform sample → when a window closes, a candidate model warm-started from the current
+ * one → validation gate → model store and model-updates topic, which the scoring job reads.
+ *
+ * <p>Event time is the Kafka record timestamp with bounded out-of-orderness and idleness, exactly
+ * as in the scoring job, so idle partitions never hold windows open; a bounded source closes every
+ * window at its end. Windows are tumbling or sliding. Unparseable records are dropped here (the
+ * scoring job reports them as dead letters).
+ *
+ * <p>Anomaly exclusion is scoring-side and self-contained (the scores topic is not read): at window
+ * close each sampled event is scored by the current model and those below its threshold are left
+ * out, unless so many are flagged that the window is a distribution change (see {@link Retrainer}).
+ *
+ * <p>Threading and checkpoints: all windows share one key, so sampling, training and publishing run
+ * in one subtask; training is synchronous there and bounded by {@code maxTrainingSeconds}, so a
+ * checkpoint barrier waits at most about that long (see {@link RetrainWindowFunction} for what a
+ * checkpoint or failure means for a run in progress). The current model is keyed state and survives
+ * restores.
+ *
+ * <p>Model versions: the first version of a cold start is 1; afterwards current + 1. Start the
+ * scoring job with the same initial model (or none), or its version check refuses the updates.
+ */
+public final class RetrainingJob {
+    private static final Logger LOG = LoggerFactory.getLogger(RetrainingJob.class);
+
+    private RetrainingJob() {}
+
+    /** Cluster entry point: the same options as {@code sgn-flink retrain-stream}. */
+    public static void main(String[] args) throws Exception {
+        int exit = RetrainStreamCommand.run(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    /**
+     * Checks the configuration against the broker, the model file and the store, then adds the job
+     * to the environment (it does not execute it).
+     *
+     * @throws IllegalArgumentException for a bad setting, model file or transaction timeout
+     */
+    public static void build(StreamExecutionEnvironment env, RetrainConfig config)
+            throws IOException {
+        LOG.info("Retraining job configuration: {}", config);
+        byte[] initialModel = initialModel(config);
+        if (config.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            long brokerMax =
+                    TransactionTimeoutCheck.verify(
+                            config.bootstrapServers(),
+                            config.clientProperties(),
+                            config.transactionTimeoutMs());
+            LOG.info(
+                    "Sink transaction.timeout.ms={} within the broker's maximum {}",
+                    config.transactionTimeoutMs(),
+                    brokerMax);
+        }
+
+        env.setParallelism(config.parallelism());
+        env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+
+        WatermarkStrategy<KafkaInput> watermarks =
+                WatermarkStrategy.<KafkaInput>forBoundedOutOfOrderness(config.outOfOrderness())
+                        .withIdleness(config.idleness())
+                        .withTimestampAssigner((record, ts) -> record.getKafkaTimestamp());
+        DataStream<KafkaInput> raw =
+                env.fromSource(
+                                KafkaInputSource.build(
+                                        config.bootstrapServers(),
+                                        config.inputTopic(),
+                                        config.groupId(),
+                                        startingOffsets(config.startingOffsets()),
+                                        config.clientProperties(),
+                                        config.bounded()),
+                                watermarks,
+                                "events")
+                        .uid("events-source");
+        SingleOutputStreamOperator<EventRecord> events =
+                raw.process(new ParseFunction(config.eventFormat())).name("parse").uid("parse");
+        SingleOutputStreamOperator<SampledEvent> sampled =
+                events.process(new ToSampledEvent()).name("to-sample").uid("to-sample");
+
+        // One key: every window's reservoir and the current model live in one subtask.
+        SingleOutputStreamOperator<byte[]> models =
+                sampled.keyBy(e -> 0)
+                        .window(windows(config))
+                        .aggregate(
+                                new ReservoirAggregate(config.reservoirSize(), config.seed()),
+                                new RetrainWindowFunction(config, initialModel))
+                        .name("retrain")
+                        .uid("retrain")
+                        .setParallelism(1);
+
+        models.sinkTo(
+                        KafkaSinks.build(
+                                config.bootstrapServers(),
+                                new ModelUpdateSerializationSchema(config.modelUpdatesTopic()),
+                                config.deliveryGuarantee(),
+                                config.transactionalIdPrefix() + "-models",
+                                config.transactionTimeoutMs(),
+                                config.clientProperties()))
+                .name("model-updates-sink")
+                .uid("model-updates-sink")
+                .setParallelism(1);
+    }
+
+    static WindowAssigner<Object, TimeWindow> windows(RetrainConfig config) {
+        if (config.windowSlide() == null) {
+            return TumblingEventTimeWindows.of(config.windowSize());
+        }
+        return SlidingEventTimeWindows.of(config.windowSize(), config.windowSlide());
+    }
+
+    /** The initial model file, else the newest model in the store, else null (cold start). */
+    static byte[] initialModel(RetrainConfig config) throws IOException {
+        if (config.initialModelPath() != null) {
+            Path path = Path.of(config.initialModelPath());
+            if (!Files.isReadable(path)) {
+                throw new IllegalArgumentException(
+                        "initial model file " + path + " does not exist or is not readable");
+            }
+            byte[] bytes = Files.readAllBytes(path);
+            SgnFlowModel model = ModelFile.fromBytes(bytes);
+            LOG.info(
+                    "Initial model version {} from {} (D={}, K={})",
+                    model.version(),
+                    path,
+                    model.dim(),
+                    model.architecture().steps());
+            return bytes;
+        }
+        ModelStore store = new ModelStore(config.modelStore(), config.keepVersions());
+        byte[] latest = store.readLatest();
+        if (latest != null) {
+            SgnFlowModel model = ModelFile.fromBytes(latest);
+            LOG.info("Starting from model version {}, the newest in {}", model.version(), store);
+            return latest;
+        }
+        LOG.info(
+                "No initial model: the first version is trained from scratch once a window has {}"
+                        + " usable events",
+                config.minEvents());
+        return null;
+    }
+
+    static OffsetsInitializer startingOffsets(String name) {
+        switch (name) {
+            case "earliest":
+                return OffsetsInitializer.earliest();
+            case "latest":
+                return OffsetsInitializer.latest();
+            case "committed":
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            default:
+                throw new IllegalArgumentException(
+                        "starting offsets must be earliest, latest or committed, was '"
+                                + name
+                                + "'");
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.sgnflow.jobs.scoring;
+
+import io.sgnflow.connectors.kafka.ClientProperties;
+import io.sgnflow.connectors.serde.EventFormat;
+import io.sgnflow.jobs.config.ConfigFileDefaults;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sgn-flink score-stream}: runs the scoring job. Every option can also be given in a
+ * properties or YAML file ({@code --config}) under its long name without dashes, e.g. {@code
+ * bootstrap-servers: broker:9092}; options on the command line win.
+ */
+@Command(
+        name = "score-stream",
+        mixinStandardHelpOptions = true,
+        description =
+                "Score a Kafka topic of feature-vector events with an SGN-Flow model, exactly once.")
+public final class ScoreStreamCommand implements Callable<Integer> {
+
+    @Option(names = "--config", description = "Properties or YAML file with any of these options.")
+    File configFile;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--input-topic", description = "Topic of events to score.")
+    String inputTopic;
+
+    @Option(
+            names = "--scores-topic",
+            defaultValue = "sgn-scores",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String scoresTopic;
+
+    @Option(
+            names = "--anomalies-topic",
+            defaultValue = "sgn-anomalies",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String anomaliesTopic;
+
+    @Option(
+            names = "--dead-letter-topic",
+            defaultValue = "sgn-dead-letters",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String deadLetterTopic;
+
+    @Option(
+            names = "--model-updates-topic",
+            defaultValue = "sgn-model-updates",
+            description = "Topic of model files (bytes). Default: ${DEFAULT-VALUE}.")
+    String modelUpdatesTopic;
+
+    @Option(
+            names = "--group-id",
+            defaultValue = "sgn-scoring",
+            description = "Consumer group. Default: ${DEFAULT-VALUE}.")
+    String groupId;
+
+    @Option(
+            names = "--starting-offsets",
+            defaultValue = "committed",
+            description =
+                    "earliest, latest or committed (falls back to earliest). Default: ${DEFAULT-VALUE}.")
+    String startingOffsets;
+
+    @Option(
+            names = "--model",
+            description =
+                    "Initial model file; without it events are WARMUP until an update arrives.")
+    String initialModel;
+
+    @Option(names = "--parallelism", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Option(
+            names = "--checkpoint-interval-ms",
+            defaultValue = "10000",
+            description = "Default: ${DEFAULT-VALUE}.")
+    long checkpointIntervalMs;
+
+    @Option(
+            names = "--delivery-guarantee",
+            defaultValue = "EXACTLY_ONCE",
+            description = "EXACTLY_ONCE, AT_LEAST_ONCE or NONE. Default: ${DEFAULT-VALUE}.")
+    DeliveryGuarantee deliveryGuarantee;
+
+    @Option(
+            names = "--transactional-id-prefix",
+            defaultValue = "sgn-scoring",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String transactionalIdPrefix;
+
+    @Option(
+            names = "--transaction-timeout-ms",
+            defaultValue = "600000",
+            description =
+                    "Must not exceed the broker's transaction.max.timeout.ms. Default: ${DEFAULT-VALUE}.")
+    long transactionTimeoutMs;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "256",
+            description = "Micro-batch size. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(
+            names = "--batch-max-wait-ms",
+            defaultValue = "50",
+            description = "Longest an event waits for its batch. Default: ${DEFAULT-VALUE}.")
+    long batchMaxWaitMs;
+
+    @Option(
+            names = "--event-format",
+            defaultValue = "json",
+            description = "json or csv. Default: ${DEFAULT-VALUE}.")
+    String eventFormat;
+
+    @Option(
+            names = "--out-of-orderness-ms",
+            defaultValue = "5000",
+            description = "Watermark lag. Default: ${DEFAULT-VALUE}.")
+    long outOfOrdernessMs;
+
+    @Option(
+            names = "--idleness-ms",
+            defaultValue = "30000",
+            description =
+                    "A partition idle this long stops holding back time. Default: ${DEFAULT-VALUE}.")
+    long idlenessMs;
+
+    @Option(
+            names = "--kafka-properties",
+            description = "Kafka client properties file (SASL/SSL settings), passed through.")
+    Path kafkaProperties;
+
+    @Option(
+            names = "--bounded",
+            description = "Stop at the end offsets present at start (replay a finite topic).")
+    boolean bounded;
+
+    @Option(
+            names = "--detached",
+            description = "Submit and return instead of waiting for the job to end.")
+    boolean detached;
+
+    /** Runs the command line and returns its exit code. */
+    public static int run(String[] args) {
+        CommandLine cli = new CommandLine(new ScoreStreamCommand());
+        try {
+            ConfigFileDefaults.install(cli, args);
+        } catch (IllegalArgumentException e) {
+            cli.getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        return cli.execute(args);
+    }
+
+    /** The configuration these options describe. */
+    public ScoringConfig toConfig() throws java.io.IOException {
+        Properties client =
+                kafkaProperties == null ? new Properties() : ClientProperties.load(kafkaProperties);
+        return ScoringConfig.builder()
+                .bootstrapServers(bootstrapServers)
+                .inputTopic(inputTopic)
+                .scoresTopic(scoresTopic)
+                .anomaliesTopic(anomaliesTopic)
+                .deadLetterTopic(deadLetterTopic)
+                .modelUpdatesTopic(modelUpdatesTopic)
+                .groupId(groupId)
+                .startingOffsets(startingOffsets)
+                .initialModelPath(initialModel)
+                .parallelism(parallelism)
+                .checkpointIntervalMs(checkpointIntervalMs)
+                .deliveryGuarantee(deliveryGuarantee)
+                .transactionalIdPrefix(transactionalIdPrefix)
+                .transactionTimeoutMs(transactionTimeoutMs)
+                .batchSize(batchSize)
+                .batchMaxWaitMs(batchMaxWaitMs)
+                .eventFormat(EventFormat.parse(eventFormat))
+                .outOfOrderness(Duration.ofMillis(outOfOrdernessMs))
+                .idleness(Duration.ofMillis(idlenessMs))
+                .clientProperties(client)
+                .bounded(bounded)
+                .build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ScoringConfig config = toConfig();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.build(env, config);
+        String summary;
+        if (detached) {
+            JobClient client = env.executeAsync("sgn-scoring");
+            summary = "{\"job\":\"sgn-scoring\",\"jobId\":\"" + client.getJobID() + "\"}";
+        } else {
+            var result = env.execute("sgn-scoring");
+            summary =
+                    "{\"job\":\"sgn-scoring\",\"jobId\":\""
+                            + result.getJobID()
+                            + "\",\"runtimeMs\":"
+                            + result.getNetRuntime()
+                            + "}";
+        }
+        System.out.println(summary);
+        return 0;
+    }
+}

@@ -1,0 +1,211 @@
+package io.sgnflow.jobs.scoring;
+
+import io.sgnflow.connectors.kafka.AnomalyRouting;
+import io.sgnflow.connectors.kafka.DeadLetterSerializationSchema;
+import io.sgnflow.connectors.kafka.KafkaInputSource;
+import io.sgnflow.connectors.kafka.KafkaSinks;
+import io.sgnflow.connectors.kafka.ScoredEventSerializationSchema;
+import io.sgnflow.connectors.kafka.TransactionTimeoutCheck;
+import io.sgnflow.connectors.record.DeadLetterRecord;
+import io.sgnflow.connectors.record.EventRecord;
+import io.sgnflow.connectors.record.KafkaInput;
+import io.sgnflow.connectors.record.ScoredEvent;
+import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.io.ModelFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scoring job (DESIGN §3): Kafka events → parse/validate → score with the SGN-Flow model in
+ * broadcast state → scores, anomalies and dead-letter topics, exactly once by default.
+ *
+ * <p>Every input record yields exactly one record on the scores topic (status SCORED or WARMUP) or
+ * on the dead-letter topic; anomalies are additionally copied to the anomalies topic. Event time is
+ * the Kafka record timestamp, with bounded out-of-orderness and idleness so that idle partitions
+ * never hold back downstream time.
+ *
+ * <p>Events are keyed by offset blocks of one batch (so a single-partition topic still spreads over
+ * all subtasks); output order within a partition is therefore not preserved, and every output
+ * carries its source topic, partition and offset.
+ */
+public final class ScoringJob {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringJob.class);
+
+    /** Key groups events are spread over; each key's batch fills from one offset block. */
+    static final int SCORING_KEYS = 128;
+
+    private ScoringJob() {}
+
+    /** Cluster entry point: the same options as {@code sgn-flink score-stream}. */
+    public static void main(String[] args) throws Exception {
+        int exit = ScoreStreamCommand.run(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    /**
+     * Checks the configuration against the broker and the model file, then adds the job to the
+     * environment (it does not execute it).
+     *
+     * @throws IllegalArgumentException for a bad setting, model file or transaction timeout
+     */
+    public static void build(StreamExecutionEnvironment env, ScoringConfig config)
+            throws IOException {
+        LOG.info("Scoring job configuration: {}", config);
+        byte[] initialModel = null;
+        if (config.initialModelPath() != null) {
+            Path path = Path.of(config.initialModelPath());
+            if (!Files.isReadable(path)) {
+                throw new IllegalArgumentException(
+                        "initial model file " + path + " does not exist or is not readable");
+            }
+            initialModel = Files.readAllBytes(path);
+            SgnFlowModel model = ModelFile.fromBytes(initialModel);
+            LOG.info(
+                    "Initial model version {} from {} (D={}, K={}, threshold {})",
+                    model.version(),
+                    path,
+                    model.dim(),
+                    model.architecture().steps(),
+                    model.threshold().threshold());
+        } else {
+            LOG.info("No initial model: events are emitted as WARMUP until a model update arrives");
+        }
+        if (config.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            long brokerMax =
+                    TransactionTimeoutCheck.verify(
+                            config.bootstrapServers(),
+                            config.clientProperties(),
+                            config.transactionTimeoutMs());
+            LOG.info(
+                    "Sink transaction.timeout.ms={} within the broker's maximum {}",
+                    config.transactionTimeoutMs(),
+                    brokerMax);
+        }
+
+        env.setParallelism(config.parallelism());
+        env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+
+        // Source: raw records with their coordinates; event time from the Kafka timestamp.
+        WatermarkStrategy<KafkaInput> watermarks =
+                WatermarkStrategy.<KafkaInput>forBoundedOutOfOrderness(config.outOfOrderness())
+                        .withIdleness(config.idleness())
+                        .withTimestampAssigner((record, ts) -> record.getKafkaTimestamp());
+        DataStream<KafkaInput> raw =
+                env.fromSource(
+                                KafkaInputSource.build(
+                                        config.bootstrapServers(),
+                                        config.inputTopic(),
+                                        config.groupId(),
+                                        startingOffsets(config.startingOffsets()),
+                                        config.clientProperties(),
+                                        config.bounded()),
+                                watermarks,
+                                "events")
+                        .uid("events-source");
+
+        // Parse and validate; bad records leave as dead letters.
+        SingleOutputStreamOperator<EventRecord> events =
+                raw.process(new ParseFunction(config.eventFormat())).name("parse").uid("parse");
+
+        // Model updates, broadcast to every scoring subtask.
+        BroadcastStream<KafkaInput> models =
+                env.fromSource(
+                                KafkaInputSource.build(
+                                        config.bootstrapServers(),
+                                        config.modelUpdatesTopic(),
+                                        config.groupId() + "-models",
+                                        OffsetsInitializer.earliest(),
+                                        config.clientProperties(),
+                                        config.bounded()),
+                                WatermarkStrategy.noWatermarks(),
+                                "model-updates")
+                        .uid("model-updates-source")
+                        .setParallelism(1)
+                        .broadcast(ScoringFunction.MODEL_STATE);
+
+        // Key by offset block, score in micro-batches.
+        int batch = config.batchSize();
+        SingleOutputStreamOperator<ScoredEvent> scored =
+                events.keyBy(e -> scoringKey(e, batch))
+                        .connect(models)
+                        .process(
+                                new ScoringFunction(
+                                        initialModel, config.batchSize(), config.batchMaxWaitMs()))
+                        .name("score")
+                        .uid("score");
+
+        // Sinks: every scored event, the anomalies again, and the dead letters of both stages.
+        scored.sinkTo(
+                        KafkaSinks.build(
+                                config.bootstrapServers(),
+                                new ScoredEventSerializationSchema(config.scoresTopic()),
+                                config.deliveryGuarantee(),
+                                config.transactionalIdPrefix() + "-scores",
+                                config.transactionTimeoutMs(),
+                                config.clientProperties()))
+                .name("scores-sink")
+                .uid("scores-sink");
+        scored.filter(AnomalyRouting.filter())
+                .name("anomalies-only")
+                .uid("anomalies-only")
+                .sinkTo(
+                        KafkaSinks.build(
+                                config.bootstrapServers(),
+                                AnomalyRouting.schema(config.anomaliesTopic()),
+                                config.deliveryGuarantee(),
+                                config.transactionalIdPrefix() + "-anomalies",
+                                config.transactionTimeoutMs(),
+                                config.clientProperties()))
+                .name("anomalies-sink")
+                .uid("anomalies-sink");
+        DataStream<DeadLetterRecord> deadLetters =
+                events.getSideOutput(ParseFunction.DEAD_LETTERS)
+                        .union(scored.getSideOutput(ParseFunction.DEAD_LETTERS));
+        deadLetters
+                .sinkTo(
+                        KafkaSinks.build(
+                                config.bootstrapServers(),
+                                new DeadLetterSerializationSchema(config.deadLetterTopic()),
+                                config.deliveryGuarantee(),
+                                config.transactionalIdPrefix() + "-dead-letters",
+                                config.transactionTimeoutMs(),
+                                config.clientProperties()))
+                .name("dead-letter-sink")
+                .uid("dead-letter-sink");
+    }
+
+    static int scoringKey(EventRecord e, int batchSize) {
+        long block = e.getOffset() / batchSize;
+        return (int) Math.floorMod(block * 31 + e.getPartition(), (long) SCORING_KEYS);
+    }
+
+    static OffsetsInitializer startingOffsets(String name) {
+        switch (name) {
+            case "earliest":
+                return OffsetsInitializer.earliest();
+            case "latest":
+                return OffsetsInitializer.latest();
+            case "committed":
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            default:
+                throw new IllegalArgumentException(
+                        "starting offsets must be earliest, latest or committed, was '"
+                                + name
+                                + "'");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.sgnflow.jobs.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelStoreTest {
+    @TempDir Path dir;
+
+    @Test
+    void writesAtomicallyKeepsTheNewestVersionsAndReadsTheLatest() throws Exception {
+        ModelStore store = new ModelStore(dir.resolve("store").toUri().toString(), 2);
+        assertThat(store.readLatest()).isNull();
+        for (long v = 1; v <= 4; v++) {
+            store.write(v, ("model " + v).getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(store.versions()).containsExactly(3L, 4L);
+        assertThat(new String(store.readLatest(), StandardCharsets.UTF_8)).isEqualTo("model 4");
+        try (var files = Files.list(dir.resolve("store"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("model-v3.sgn.json", "model-v4.sgn.json");
+        }
+        // A replayed version overwrites its file.
+        store.write(4, "again".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(store.read(4), StandardCharsets.UTF_8)).isEqualTo("again");
+    }
+}

@@ -1,0 +1,155 @@
+package io.sgnflow.jobs.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sgnflow.model.SgnFlowModel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The window-to-verdict path without Flink or I/O, on small models. */
+class RetrainerTest {
+    private static SgnFlowModel v1;
+
+    @BeforeAll
+    static void model() {
+        v1 = RetrainFixtures.modelOfA();
+    }
+
+    private static RetrainConfig.Builder config() {
+        return RetrainConfig.builder()
+                .bootstrapServers("unused:9092")
+                .inputTopic("unused")
+                .modelStore("file:///unused")
+                .minEvents(100)
+                .hidden(8)
+                .steps(2)
+                .epochs(6)
+                .learningRate(0.03)
+                .trainBatchSize(64)
+                .maxTrainingSeconds(5)
+                .seed(5);
+    }
+
+    private static List<SampledEvent> sample(double[][] rows, long start, boolean named) {
+        List<SampledEvent> out = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            out.add(
+                    new SampledEvent(
+                            start + i,
+                            named ? RetrainFixtures.FEATURES.toArray(new String[0]) : null,
+                            rows[i]));
+        }
+        return out;
+    }
+
+    @Test
+    void warmStartOnAShiftedWindowPublishesTheNextVersionWithARecalibratedThreshold() {
+        var outcome =
+                new Retrainer(config().build())
+                        .retrain(sample(RetrainFixtures.regimeB(600, 1), 0, true), v1, 2);
+        assertThat(outcome.published()).as(outcome.message()).isTrue();
+        SgnFlowModel m = outcome.model();
+        assertThat(m.version()).isEqualTo(2);
+        assertThat(m.threshold().alpha()).isEqualTo(0.01);
+        assertThat(m.threshold().threshold()).isFinite().isNotEqualTo(v1.threshold().threshold());
+        assertThat(outcome.decision().candidatePerDim())
+                .isGreaterThan(outcome.decision().currentPerDim());
+        // Every event of B is flagged by v1: a distribution change, nothing left out.
+        assertThat(outcome.excludedAnomalies()).isZero();
+        assertThat(outcome.usableEvents()).isEqualTo(600);
+    }
+
+    @Test
+    void leavesOutEventsTheCurrentModelFlagsWhenTheyAreFew() {
+        double[][] rows = RetrainFixtures.regimeA(600, 2);
+        double[][] outliers = RetrainFixtures.regimeB(20, 3);
+        System.arraycopy(outliers, 0, rows, 100, outliers.length);
+        var outcome = new Retrainer(config().build()).retrain(sample(rows, 0, true), v1, 2);
+        assertThat(outcome.excludedAnomalies()).isGreaterThanOrEqualTo(20);
+        assertThat(outcome.usableEvents()).isEqualTo(600 - outcome.excludedAnomalies());
+    }
+
+    @Test
+    void rejectsACandidateWorseOnTheNewestEvents() {
+        List<SampledEvent> window =
+                new ArrayList<>(sample(RetrainFixtures.regimeB(800, 4), 0, true));
+        window.addAll(sample(RetrainFixtures.regimeA(200, 5), 10_000, true));
+        var outcome = new Retrainer(config().tolerance(0).build()).retrain(window, v1, 2);
+        assertThat(outcome.published()).isFalse();
+        assertThat(outcome.reason()).isEqualTo(RejectReason.WORSE);
+        assertThat(outcome.candidateTrained()).isTrue();
+    }
+
+    @Test
+    void coldStartTrainsVersionOneWithNamesFromTheEvents() {
+        var outcome =
+                new Retrainer(config().build())
+                        .retrain(sample(RetrainFixtures.regimeA(300, 6), 0, true), null, 1);
+        assertThat(outcome.published()).as(outcome.message()).isTrue();
+        assertThat(outcome.model().version()).isEqualTo(1);
+        assertThat(outcome.model().featureNames()).isEqualTo(RetrainFixtures.FEATURES);
+        assertThat(outcome.model().architecture().steps()).isEqualTo(2);
+    }
+
+    @Test
+    void positionalColdStartNamesFeaturesByIndex() {
+        var outcome =
+                new Retrainer(config().build())
+                        .retrain(sample(RetrainFixtures.regimeA(300, 7), 0, false), null, 1);
+        assertThat(outcome.model().featureNames()).containsExactly("f0", "f1", "f2");
+    }
+
+    @Test
+    void tooFewEventsIsAReasonNotAModel() {
+        var outcome =
+                new Retrainer(config().build())
+                        .retrain(sample(RetrainFixtures.regimeA(50, 8), 0, true), v1, 2);
+        assertThat(outcome.reason()).isEqualTo(RejectReason.TOO_FEW_EVENTS);
+        assertThat(outcome.message()).contains("50 usable").contains("at least 100");
+        assertThat(outcome.candidateTrained()).isFalse();
+        assertThat(new Retrainer(config().build()).retrain(List.of(), null, 1).reason())
+                .isEqualTo(RejectReason.TOO_FEW_EVENTS);
+    }
+
+    @Test
+    void aConstantFeatureNeverYieldsANaNModel() {
+        double[][] rows = RetrainFixtures.regimeA(400, 9);
+        for (double[] row : rows) {
+            row[2] = 7.0;
+        }
+        var outcome = new Retrainer(config().build()).retrain(sample(rows, 0, true), null, 1);
+        if (outcome.published()) {
+            assertThat(outcome.model().threshold().threshold()).isFinite();
+            assertThat(outcome.decision().candidatePerDim()).isFinite();
+        } else {
+            assertThat(outcome.reason()).isNotNull();
+            assertThat(outcome.message()).isNotBlank();
+        }
+    }
+
+    @Test
+    void nonFiniteAndMismatchedEventsAreLeftOut() {
+        List<SampledEvent> window = sample(RetrainFixtures.regimeA(300, 10), 0, true);
+        window.add(new SampledEvent(1, null, new double[] {1, Double.NaN, 2}));
+        window.add(new SampledEvent(2, new String[] {"a", "zz", "c"}, new double[] {1, 2, 3}));
+        window.add(new SampledEvent(3, null, new double[] {1, 2}));
+        var outcome =
+                new Retrainer(config().excludeAnomalies(false).build()).retrain(window, v1, 2);
+        assertThat(outcome.usableEvents()).isEqualTo(300);
+        assertThat(outcome.decision().candidatePerDim()).isFinite();
+    }
+
+    @Test
+    void identicalRowsAreATrainingFailureWithItsReason() {
+        double[][] rows = new double[200][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new double[] {1, 2, 3};
+        }
+        var outcome = new Retrainer(config().build()).retrain(sample(rows, 0, true), null, 1);
+        assertThat(outcome.published()).isFalse();
+        assertThat(outcome.reason()).isEqualTo(RejectReason.TRAINING_FAILED);
+        assertThat(outcome.message()).contains("distinct rows");
+    }
+}

@@ -1,0 +1,116 @@
+package io.sgnflow.jobs.scoring;
+
+import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.train.FlowTrainer;
+import io.sgnflow.model.train.TrainingConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/** A small trained model and event streams with bad records mixed in. */
+final class ScoringFixtures {
+    static final List<String> FEATURES = List.of("cpu", "mem", "disk", "net", "load");
+
+    private ScoringFixtures() {}
+
+    static double[][] normalRows(int n, long seed) {
+        Random random = new Random(seed);
+        double[][] rows = new double[n][5];
+        for (double[] row : rows) {
+            double common = random.nextGaussian();
+            row[0] = 50 + 10 * common + 3 * random.nextGaussian();
+            row[1] = 0.6 + 0.05 * common + 0.02 * random.nextGaussian();
+            row[2] = 1000 * Math.exp(0.3 * random.nextGaussian());
+            row[3] = 5 * random.nextGaussian();
+            row[4] = Math.abs(common) + 0.1 * random.nextGaussian();
+        }
+        return rows;
+    }
+
+    static SgnFlowModel trainModel(long version, long seed) {
+        TrainingConfig config =
+                TrainingConfig.builder().hiddenWidths(16).steps(4).epochs(4).seed(seed).build();
+        return new FlowTrainer(config, FlowTrainer.Listener.NONE)
+                .warmStart(
+                        normalRows(3000, seed + 1),
+                        new FlowTrainer(config, FlowTrainer.Listener.NONE)
+                                .train(normalRows(3000, seed), FEATURES),
+                        version);
+    }
+
+    static String json(String id, double[] row, boolean byName) {
+        StringBuilder sb = new StringBuilder("{\"id\":\"").append(id).append("\",\"features\":");
+        if (byName) {
+            sb.append('{');
+            for (int i = 0; i < row.length; i++) {
+                sb.append(i == 0 ? "" : ",")
+                        .append('"')
+                        .append(FEATURES.get(i))
+                        .append("\":")
+                        .append(Double.toString(row[i]));
+            }
+            sb.append('}');
+        } else {
+            sb.append('[');
+            for (int i = 0; i < row.length; i++) {
+                sb.append(i == 0 ? "" : ",").append(Double.toString(row[i]));
+            }
+            sb.append(']');
+        }
+        return sb.append('}').toString();
+    }
+
+    /** Kinds of bad record, each a dead letter; index i of the stream decides which. */
+    static String bad(int kind, String id) {
+        switch (kind) {
+            case 0:
+                return "{\"id\":\"" + id + "\",\"features\":{\"cpu\":1.0,\"mem\":";
+            case 1:
+                return "{\"id\":\"" + id + "\",\"features\":[NaN,1,2,3,4]}";
+            case 2:
+                return "{\"id\":\"" + id + "\"}";
+            case 3:
+                return "{\"id\":\"" + id + "\",\"features\":{\"gpu\":1.0}}";
+            case 4:
+                return "{\"id\":\"" + id + "\",\"features\":[1,2,3,4]}";
+            case 5:
+                return "{\"id\":\"" + id + "\",\"features\":[\"1\",\"2\",\"3\",\"4\",\"5\"]}";
+            default:
+                return "";
+        }
+    }
+
+    static final int BAD_KINDS = 7;
+
+    /** A stream of n events; every 37th is bad, every 101st has ±1e6 values (valid). */
+    static List<Event> stream(int n, long seed, String idPrefix) {
+        double[][] rows = normalRows(n, seed);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = String.format(Locale.ROOT, "%s-%05d", idPrefix, i);
+            if (i % 37 == 5) {
+                events.add(new Event(id, bad((i / 37) % BAD_KINDS, id), null));
+            } else {
+                double[] row = rows[i];
+                if (i % 101 == 7) {
+                    row = new double[] {1e6, -1e6, 1e6, -1e6, 1e6};
+                }
+                events.add(new Event(id, json(id, row, i % 2 == 0), row));
+            }
+        }
+        return events;
+    }
+
+    static List<byte[]> values(List<Event> events) {
+        List<byte[]> out = new ArrayList<>();
+        for (Event e : events) {
+            out.add(e.text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** A produced record: its id, its text, and its feature row (null for a bad record). */
+    record Event(String id, String text, double[] row) {}
+}

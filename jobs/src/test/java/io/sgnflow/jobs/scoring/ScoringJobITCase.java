@@ -1,0 +1,320 @@
+package io.sgnflow.jobs.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sgnflow.connectors.record.DeadLetterRecord;
+import io.sgnflow.connectors.record.ScoreStatus;
+import io.sgnflow.connectors.record.ScoredEvent;
+import io.sgnflow.connectors.serde.RecordJson;
+import io.sgnflow.jobs.kafka.EmbeddedKafkaBroker;
+import io.sgnflow.jobs.testing.KafkaTestClient;
+import io.sgnflow.jobs.testing.LocalFlink;
+import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.io.ModelFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scoring job on a real KRaft broker and a loopback MiniCluster. */
+@Timeout(600)
+class ScoringJobITCase {
+
+    @RegisterExtension static final MiniClusterExtension FLINK = LocalFlink.extension();
+
+    static EmbeddedKafkaBroker kafka;
+    private static SgnFlowModel v1;
+    private static SgnFlowModel v2;
+    @TempDir static Path dir;
+    private static Path v1File;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafkaBroker.start();
+        v1 = ScoringFixtures.trainModel(1, 1);
+        v2 = ScoringFixtures.trainModel(2, 2);
+        v1File = dir.resolve("v1.sgn.json");
+        ModelFile.write(v1, v1File);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private ScoringConfig.Builder config(String prefix, boolean bounded) {
+        for (String t : List.of("events", "scores", "anomalies", "dead", "models")) {
+            kafka.createTopic(prefix + "-" + t, t.equals("events") ? 3 : 1);
+        }
+        return ScoringConfig.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .inputTopic(prefix + "-events")
+                .scoresTopic(prefix + "-scores")
+                .anomaliesTopic(prefix + "-anomalies")
+                .deadLetterTopic(prefix + "-dead")
+                .modelUpdatesTopic(prefix + "-models")
+                .groupId(prefix)
+                .startingOffsets("earliest")
+                .transactionalIdPrefix(prefix)
+                .transactionTimeoutMs(60_000)
+                .checkpointIntervalMs(500)
+                .parallelism(2)
+                .batchSize(64)
+                .batchMaxWaitMs(20)
+                .idleness(Duration.ofMillis(500))
+                .bounded(bounded);
+    }
+
+    @Test
+    void everyInputYieldsExactlyOneOutputAndScoresEqualTheOfflineModel() throws Exception {
+        ScoringConfig config = config("exact", true).initialModelPath(v1File.toString()).build();
+        List<ScoringFixtures.Event> events = ScoringFixtures.stream(10_000, 11, "e");
+        KafkaTestClient.produce(
+                kafka.bootstrapServers(), "exact-events", -1, ScoringFixtures.values(events), 1000);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.build(env, config);
+        env.execute("scoring-exact");
+
+        Outputs out = Outputs.read("exact", events.size());
+        assertThat(out.total()).isEqualTo(events.size());
+        assertThat(out.duplicateSources).isZero();
+        Map<String, double[]> rowsById = new HashMap<>();
+        long bad = events.stream().filter(e -> e.row() == null).count();
+        events.stream().filter(e -> e.row() != null).forEach(e -> rowsById.put(e.id(), e.row()));
+        assertThat(out.scored).hasSize(rowsById.size());
+        assertThat(out.deadLetters).hasSize((int) bad);
+        for (ScoredEvent s : out.scored) {
+            assertThat(s.getStatus()).isEqualTo(ScoreStatus.SCORED);
+            assertThat(s.getModelVersion()).isEqualTo("1");
+            double expected = v1.logLikelihood(rowsById.get(s.getId()));
+            assertThat(s.getLogLikelihood())
+                    .as("event %s", s.getId())
+                    .isCloseTo(
+                            expected,
+                            org.assertj.core.data.Offset.offset(
+                                    1e-12 * Math.max(1, Math.abs(expected))));
+        }
+        assertThat(out.deadLetters)
+                .extracting(d -> d.getReason().name())
+                .contains(
+                        "MALFORMED",
+                        "NON_FINITE",
+                        "UNKNOWN_FEATURE",
+                        "WRONG_DIMENSION",
+                        "NON_NUMERIC",
+                        "EMPTY");
+        assertThat(out.deadLetters).allSatisfy(d -> assertThat(d.getMessage()).isNotBlank());
+        long anomalies = out.scored.stream().filter(ScoredEvent::getAnomaly).count();
+        assertThat(out.anomalies).isEqualTo(anomalies).isPositive();
+    }
+
+    @Test
+    void scoresAThreePartitionTopicWithDataInOnlyOnePartition() throws Exception {
+        ScoringConfig config = config("onepart", true).initialModelPath(v1File.toString()).build();
+        List<ScoringFixtures.Event> events = ScoringFixtures.stream(500, 12, "p");
+        KafkaTestClient.produce(
+                kafka.bootstrapServers(),
+                "onepart-events",
+                1,
+                ScoringFixtures.values(events),
+                1000);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.build(env, config);
+        env.execute("scoring-one-partition");
+
+        Outputs out = Outputs.read("onepart", events.size());
+        assertThat(out.total()).isEqualTo(events.size());
+        assertThat(out.duplicateSources).isZero();
+    }
+
+    @Test
+    void warmsUpThenSwapsModelsLiveAndIgnoresACorruptUpdate() throws Exception {
+        ScoringConfig config = config("swap", false).build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.build(env, config);
+        JobClient job = env.executeAsync("scoring-swap");
+        try {
+            List<ScoringFixtures.Event> warm = ScoringFixtures.stream(200, 21, "w");
+            produce("swap-events", warm);
+            // Without a model, only parse-stage problems are dead letters; records whose fault
+            // only a model can see (wrong count, unknown names) are emitted as WARMUP too.
+            Outputs warmOut = Outputs.read("swap", warm.size());
+            assertThat(warmOut.total()).isEqualTo(warm.size());
+            assertThat(warmOut.scored)
+                    .hasSizeGreaterThan(warm.size() / 2)
+                    .allSatisfy(s -> assertThat(s.getStatus()).isEqualTo(ScoreStatus.WARMUP));
+
+            publish(ModelFile.toBytes(v1));
+            int probes = probeUntilVersion("swap", "1", warm.size());
+            List<ScoringFixtures.Event> first = ScoringFixtures.stream(300, 22, "a");
+            produce("swap-events", first);
+            int seen = warm.size() + probes + first.size();
+            Outputs afterFirst = Outputs.read("swap", seen);
+            assertThat(versionsOf(afterFirst, "a-")).containsOnly("1");
+
+            byte[] corrupt = ModelFile.toBytes(v2);
+            corrupt[corrupt.length / 2] ^= 0x20;
+            publish(corrupt);
+            publish(ModelFile.toBytes(v2));
+            probes += probeUntilVersion("swap", "2", seen);
+            List<ScoringFixtures.Event> second = ScoringFixtures.stream(300, 23, "b");
+            produce("swap-events", second);
+            int total = warm.size() + probes + first.size() + second.size();
+            Outputs all = Outputs.read("swap", total);
+
+            assertThat(all.total()).isEqualTo(total);
+            assertThat(all.duplicateSources).isZero();
+            assertThat(versionsOf(all, "a-")).containsOnly("1");
+            assertThat(versionsOf(all, "b-")).containsOnly("2");
+            for (ScoredEvent s : all.scored) {
+                if (s.getId() != null
+                        && s.getId().startsWith("b-")
+                        && s.getLogLikelihood() != null) {
+                    double[] row = rowOf(second, s.getId());
+                    assertThat(s.getLogLikelihood())
+                            .isCloseTo(
+                                    v2.logLikelihood(row),
+                                    org.assertj.core.data.Offset.offset(1e-9));
+                }
+            }
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static double[] rowOf(List<ScoringFixtures.Event> events, String id) {
+        return events.stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow().row();
+    }
+
+    private static Set<String> versionsOf(Outputs out, String idPrefix) {
+        Set<String> versions = new HashSet<>();
+        for (ScoredEvent s : out.scored) {
+            if (s.getId() != null && s.getId().startsWith(idPrefix)) {
+                versions.add(s.getModelVersion());
+            }
+        }
+        return versions;
+    }
+
+    private static void produce(String topic, List<ScoringFixtures.Event> events) {
+        KafkaTestClient.produce(
+                kafka.bootstrapServers(), topic, -1, ScoringFixtures.values(events), 1000);
+    }
+
+    private static void publish(byte[] model) {
+        KafkaTestClient.produce(kafka.bootstrapServers(), "swap-models", 0, List.of(model), 1000);
+    }
+
+    /** Sends probe events until one is scored by {@code version}; returns how many were sent. */
+    private static int probeUntilVersion(String prefix, String version, int outputsBefore)
+            throws InterruptedException {
+        double[] row = ScoringFixtures.normalRows(1, 99)[0];
+        for (int i = 0; i < 120; i++) {
+            String id = "probe-" + version + "-" + i;
+            KafkaTestClient.produce(
+                    kafka.bootstrapServers(),
+                    prefix + "-events",
+                    0,
+                    List.of(ScoringFixtures.json(id, row, false).getBytes(StandardCharsets.UTF_8)),
+                    1000);
+            Outputs out = Outputs.read(prefix, outputsBefore + i + 1);
+            boolean found =
+                    out.scored.stream()
+                            .anyMatch(
+                                    s ->
+                                            id.equals(s.getId())
+                                                    && version.equals(s.getModelVersion()));
+            if (found) {
+                return i + 1;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("model version " + version + " never served");
+    }
+
+    /** What the job wrote, read with read_committed. */
+    static final class Outputs {
+        final List<ScoredEvent> scored = new ArrayList<>();
+        final List<DeadLetterRecord> deadLetters = new ArrayList<>();
+        long anomalies;
+        int duplicateSources;
+
+        int total() {
+            return scored.size() + deadLetters.size();
+        }
+
+        static Outputs read(String prefix, int expected) {
+            return read(prefix, expected, Duration.ofSeconds(120));
+        }
+
+        static Outputs readAtLeast(String prefix, int expected) {
+            return read(prefix, expected, Duration.ofSeconds(120));
+        }
+
+        private static Outputs read(String prefix, int expected, Duration timeout) {
+            Outputs out = new Outputs();
+            // Both topics grow together; read scores until the sum could be complete.
+            List<ConsumerRecord<byte[], byte[]>> dead =
+                    KafkaTestClient.readCommitted(
+                            kafka.bootstrapServers(),
+                            prefix + "-dead",
+                            r -> true,
+                            Duration.ofSeconds(3));
+            int deadCount = dead.size();
+            List<ConsumerRecord<byte[], byte[]>> scores =
+                    KafkaTestClient.readCommitted(
+                            kafka.bootstrapServers(),
+                            prefix + "-scores",
+                            r -> r.size() + deadCount >= expected,
+                            timeout);
+            dead =
+                    KafkaTestClient.readCommitted(
+                            kafka.bootstrapServers(),
+                            prefix + "-dead",
+                            r -> true,
+                            Duration.ofSeconds(3));
+            Set<String> sources = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> r : scores) {
+                ScoredEvent s = RecordJson.scoredEventFromJson(r.value());
+                out.scored.add(s);
+                if (!sources.add(s.getSourcePartition() + "@" + s.getSourceOffset())) {
+                    out.duplicateSources++;
+                }
+            }
+            for (ConsumerRecord<byte[], byte[]> r : dead) {
+                DeadLetterRecord d = RecordJson.deadLetterFromJson(r.value());
+                out.deadLetters.add(d);
+                if (!sources.add(d.getPartition() + "@" + d.getOffset())) {
+                    out.duplicateSources++;
+                }
+            }
+            out.anomalies =
+                    KafkaTestClient.readCommitted(
+                                    kafka.bootstrapServers(),
+                                    prefix + "-anomalies",
+                                    r -> true,
+                                    Duration.ofSeconds(3))
+                            .size();
+            return out;
+        }
+    }
+}
