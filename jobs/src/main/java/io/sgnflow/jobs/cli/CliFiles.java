@@ -1,0 +1,79 @@
+package io.sgnflow.jobs.cli;
+
+import io.sgnflow.jobs.data.CsvTable;
+import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.io.InvalidModelFileException;
+import io.sgnflow.model.io.ModelFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opening the files named on the command line, with messages that name the option and path. */
+final class CliFiles {
+    private CliFiles() {}
+
+    /**
+     * @throws IllegalArgumentException naming the option and path when the file is missing, a
+     *     directory or unreadable
+     */
+    static void requireReadableFile(String option, Path path) {
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException(option + ": file not found: " + path);
+        }
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException(
+                    option + ": " + path + " is a directory, not a file");
+        }
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException(option + ": cannot read " + path + " (permission)");
+        }
+    }
+
+    /**
+     * Reads a model file.
+     *
+     * @throws IllegalArgumentException naming the option, path and reason when it is missing or not
+     *     a valid model
+     */
+    static SgnFlowModel readModel(String option, Path path) throws IOException {
+        requireReadableFile(option, path);
+        try {
+            return ModelFile.read(path);
+        } catch (InvalidModelFileException e) {
+            throw new IllegalArgumentException(
+                    option + ": " + path + " is not a valid model file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a CSV or CSV.gz table named by an option. */
+    static CsvTable readTable(String option, Path path) throws IOException {
+        requireReadableFile(option, path);
+        try {
+            return CsvTable.read(path);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The label column: {@code requested} (which must exist), else "label" when present, else null.
+     */
+    static String labelColumn(CsvTable table, String requested) {
+        try {
+            return table.labelColumn(requested).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--label-column: " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the parent directories of an output file; rejects a directory as the target. */
+    static void prepareOutput(String option, Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException(option + ": " + path + " is a directory");
+        }
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.sgnflow.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SgnCliTest {
+    static List<String> subcommands() {
+        return List.copyOf(SgnCli.newCommandLine().getSubcommands().keySet());
+    }
+
+    @Test
+    void registersTheDocumentedSubcommands() {
+        assertThat(subcommands()).contains("train", "score", "evaluate", "check", "sample");
+    }
+
+    @ParameterizedTest
+    @MethodSource("subcommands")
+    void showsHelpForEveryCommand(String command) {
+        CliRun run = CliRun.of(command, "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).contains("Usage: sgn-flink " + command);
+    }
+
+    static List<String> ownSubcommands() {
+        return subcommands().stream().filter(name -> !name.equals("help")).toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("ownSubcommands")
+    void showsTheVersionForEveryCommand(String command) {
+        CliRun run = CliRun.of(command, "--version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).contains("sgn-flink").contains("model file format");
+    }
+
+    @Test
+    void showsTopLevelHelpAndVersion() {
+        assertThat(CliRun.of("--help").stdout()).contains("Usage: sgn-flink").contains("train");
+        assertThat(CliRun.of("--version").stdout()).startsWith("sgn-flink ");
+    }
+
+    @Test
+    void rejectsAnUnknownOptionWithExitCode2NamingIt() {
+        CliRun run = CliRun.of("sample", "--model", "m", "--n", "1", "--out", "o", "--bogus");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("--bogus");
+        assertThat(run.stderr().strip().lines()).hasSize(2);
+    }
+
+    @Test
+    void rejectsAMissingSubcommandWithExitCode2() {
+        CliRun run = CliRun.of();
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("subcommand");
+    }
+}
