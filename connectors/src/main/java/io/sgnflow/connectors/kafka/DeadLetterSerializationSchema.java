@@ -7,8 +7,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes {@link DeadLetterRecord}s as JSON ({@link RecordJson}) to the dead-letter topic, unkeyed.
- * The Kafka record timestamp is the dead letter's own time stamp (the source record's), or the producer's clock when there is
- * none. Stateless and thread-safe.
+ * The Kafka record timestamp is the dead letter's own time stamp (the source record's), or the
+ * producer's clock when there is none. Stateless and thread-safe.
  */
 public final class DeadLetterSerializationSchema
         implements KafkaRecordSerializationSchema<DeadLetterRecord> {

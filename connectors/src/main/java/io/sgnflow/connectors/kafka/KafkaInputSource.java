@@ -57,8 +57,8 @@ public final class KafkaInputSource {
 
     /**
      * Like {@link #build(String, String, String, OffsetsInitializer, Properties)}; with {@code
-     * bounded} the source stops at the offsets that are latest when the job starts (for replays
-     * of a finite topic, and tests).
+     * bounded} the source stops at the offsets that are latest when the job starts (for replays of
+     * a finite topic, and tests).
      */
     public static KafkaSource<KafkaInput> build(
             String bootstrapServers,

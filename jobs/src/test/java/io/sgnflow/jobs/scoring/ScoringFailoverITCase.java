@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills one of two TaskManagers in the middle of a stream (after checkpoints have committed
- * output) and checks that read_committed output still has exactly one record per input.
+ * Kills one of two TaskManagers in the middle of a stream (after checkpoints have committed output)
+ * and checks that read_committed output still has exactly one record per input.
  */
 @Timeout(300)
 class ScoringFailoverITCase {
@@ -97,7 +97,11 @@ class ScoringFailoverITCase {
         try {
             List<ScoringFixtures.Event> first = ScoringFixtures.stream(3000, 31, "f");
             KafkaTestClient.produce(
-                    kafka.bootstrapServers(), "fail-events", -1, ScoringFixtures.values(first), 1000);
+                    kafka.bootstrapServers(),
+                    "fail-events",
+                    -1,
+                    ScoringFixtures.values(first),
+                    1000);
             // Wait until checkpoints have committed part of the output, then kill a worker.
             KafkaTestClient.readCommitted(
                     kafka.bootstrapServers(),
@@ -107,14 +111,23 @@ class ScoringFailoverITCase {
             cluster.terminateTaskManager(0).get();
             List<ScoringFixtures.Event> second = ScoringFixtures.stream(3000, 32, "g");
             KafkaTestClient.produce(
-                    kafka.bootstrapServers(), "fail-events", -1, ScoringFixtures.values(second), 1000);
+                    kafka.bootstrapServers(),
+                    "fail-events",
+                    -1,
+                    ScoringFixtures.values(second),
+                    1000);
             int expected = first.size() + second.size();
 
             List<ConsumerRecord<byte[], byte[]>> dead =
                     KafkaTestClient.readCommitted(
-                            kafka.bootstrapServers(), "fail-dead", r -> true, Duration.ofSeconds(3));
-            int bad = (int) (first.stream().filter(e -> e.row() == null).count()
-                    + second.stream().filter(e -> e.row() == null).count());
+                            kafka.bootstrapServers(),
+                            "fail-dead",
+                            r -> true,
+                            Duration.ofSeconds(3));
+            int bad =
+                    (int)
+                            (first.stream().filter(e -> e.row() == null).count()
+                                    + second.stream().filter(e -> e.row() == null).count());
             List<ConsumerRecord<byte[], byte[]>> scores =
                     KafkaTestClient.readCommitted(
                             kafka.bootstrapServers(),
@@ -132,7 +145,8 @@ class ScoringFailoverITCase {
             int duplicates = 0;
             for (ConsumerRecord<byte[], byte[]> r : scores) {
                 ScoredEvent s = RecordJson.scoredEventFromJson(r.value());
-                duplicates += sources.add(s.getSourcePartition() + "@" + s.getSourceOffset()) ? 0 : 1;
+                duplicates +=
+                        sources.add(s.getSourcePartition() + "@" + s.getSourceOffset()) ? 0 : 1;
             }
             for (ConsumerRecord<byte[], byte[]> r : dead) {
                 DeadLetterRecord d = RecordJson.deadLetterFromJson(r.value());

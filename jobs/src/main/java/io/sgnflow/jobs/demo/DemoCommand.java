@@ -1,0 +1,145 @@
+package io.sgnflow.jobs.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sgnflow.jobs.cli.SgnCli;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sgn-flink demo}: the whole product end to end in one JVM, with a report. */
+@Command(
+        name = "demo",
+        sortOptions = false,
+        description = {
+            "End-to-end demo in one JVM: embedded Kafka broker, initial model, scoring and"
+                    + " retraining jobs in a local Flink (web UI on 127.0.0.1), replay of the test"
+                    + " data, live progress, report with metrics and plots.",
+            "Without --data a generated stream is used. Last stdout line: JSON summary. Exit 0"
+                    + " only when no event was lost."
+        })
+public final class DemoCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description =
+                    "Directory with train.csv(.gz) and test.csv(.gz); a 'label' column is used for"
+                            + " metrics only (default: generated data).")
+    Path data;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "EVENTS_PER_S",
+            description = "Replay rate (default: as fast as possible).")
+    double rate;
+
+    @Option(
+            names = "--report-dir",
+            paramLabel = "DIR",
+            description = "Report directory (default: ${DEFAULT-VALUE}).")
+    Path reportDir = Path.of("sgn-demo-report");
+
+    @Option(
+            names = "--train-epochs",
+            paramLabel = "N",
+            description = "Epochs of the initial model (default: ${DEFAULT-VALUE}).")
+    int trainEpochs = 30;
+
+    @Option(
+            names = "--train-seconds",
+            paramLabel = "S",
+            description = "Time budget of the initial training (default: ${DEFAULT-VALUE}).")
+    double trainSeconds = 90;
+
+    @Option(
+            names = "--window-events",
+            paramLabel = "N",
+            description =
+                    "Events per retraining window; events are 1 min apart in event time (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int windowEvents = 4000;
+
+    @Option(
+            names = "--reservoir",
+            paramLabel = "N",
+            description = "Training sample per window (default: ${DEFAULT-VALUE}).")
+    int reservoir = 3000;
+
+    @Option(
+            names = "--retrain-epochs",
+            paramLabel = "N",
+            description = "Epochs per retraining run (default: ${DEFAULT-VALUE}).")
+    int retrainEpochs = 8;
+
+    @Option(
+            names = "--retrain-seconds",
+            paramLabel = "S",
+            description = "Time budget per retraining run (default: ${DEFAULT-VALUE}).")
+    double retrainSeconds = 15;
+
+    @Option(
+            names = "--no-pace-windows",
+            negatable = false,
+            description =
+                    "Do not hold the replay at window boundaries until the retrainer publishes"
+                            + " (then a fast replay may finish before any model swap).")
+    boolean noPace;
+
+    @Option(
+            names = "--web-ui-port",
+            paramLabel = "PORT",
+            description = "Flink web UI port on 127.0.0.1 (default: a free port).")
+    int webUiPort;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "S",
+            description =
+                    "Largest wait for outputs after the last event (default: ${DEFAULT-VALUE}).")
+    double timeout = 180;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoSettings s = new DemoSettings();
+        s.dataDir = data;
+        s.rate = rate;
+        s.reportDir = reportDir;
+        s.trainEpochs = trainEpochs;
+        s.trainSeconds = trainSeconds;
+        s.windowEvents = windowEvents;
+        s.reservoir = reservoir;
+        s.retrainEpochs = retrainEpochs;
+        s.retrainSeconds = retrainSeconds;
+        s.paceWindows = !noPace;
+        s.webUiPort = webUiPort;
+        s.drainTimeoutSeconds = timeout;
+        if (windowEvents < 50 || reservoir < 20 || trainEpochs < 1 || retrainEpochs < 1) {
+            throw new IllegalArgumentException(
+                    "--window-events must be >= 50, --reservoir >= 20, epochs >= 1");
+        }
+        DemoRun run = new DemoRun(s, System.err);
+        Thread hook = new Thread(run::close, "sgn-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        DemoRun.Result result;
+        try {
+            result = run.run();
+        } finally {
+            run.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already
+            }
+        }
+        System.err.println("[demo] Report in " + result.reportDir());
+        spec.commandLine()
+                .getOut()
+                .println(new ObjectMapper().writeValueAsString(result.summary()));
+        spec.commandLine().getOut().flush();
+        return result.lost() == 0 ? SgnCli.EXIT_OK : SgnCli.EXIT_CHECK_FAILED;
+    }
+}

@@ -1,0 +1,709 @@
+package io.sgnflow.jobs.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sgnflow.connectors.record.DeadLetterRecord;
+import io.sgnflow.connectors.record.ScoreStatus;
+import io.sgnflow.connectors.record.ScoredEvent;
+import io.sgnflow.connectors.serde.RecordJson;
+import io.sgnflow.jobs.kafka.EmbeddedKafkaBroker;
+import io.sgnflow.jobs.kafka.LocalEnvironments;
+import io.sgnflow.jobs.retrain.RetrainConfig;
+import io.sgnflow.jobs.retrain.RetrainingJob;
+import io.sgnflow.jobs.scoring.ScoringConfig;
+import io.sgnflow.jobs.scoring.ScoringJob;
+import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.TrainingSummary;
+import io.sgnflow.model.io.ModelFile;
+import io.sgnflow.model.train.FlowTrainer;
+import io.sgnflow.model.train.TrainingConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end-to-end demo: an in-JVM Kafka broker, an initial SGN-Flow model, the scoring and the
+ * retraining job in one local Flink environment, a replay of the test data as events, a consumer of
+ * every output topic, and a report. {@link #run()} once; {@link #close()} (also from a shutdown
+ * hook) stops whatever is running.
+ */
+public final class DemoRun implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final String EVENTS = "sgn-events";
+    static final String SCORES = "sgn-scores";
+    static final String ANOMALIES = "sgn-anomalies";
+    static final String DEAD_LETTERS = "sgn-dead-letters";
+    static final String MODELS = "sgn-model-updates";
+
+    private final DemoSettings settings;
+    private final PrintStream err;
+    private EmbeddedKafkaBroker broker;
+    private MiniCluster cluster;
+    private final List<JobID> jobs = new ArrayList<>();
+    private Collector collector;
+    private Thread collectorThread;
+    private volatile boolean closed;
+
+    public DemoRun(DemoSettings settings, PrintStream err) {
+        this.settings = settings;
+        this.err = err;
+    }
+
+    /** The outcome: the summary written to summary.json and the number of lost events. */
+    public record Result(ObjectNode summary, long lost, Path reportDir) {}
+
+    /** Runs the demo and writes the report; the components are stopped before it returns. */
+    public Result run() throws Exception {
+        long t0 = System.nanoTime();
+        DemoSettings s = settings;
+        Path reportDir = s.reportDir.toAbsolutePath().normalize();
+        Files.createDirectories(reportDir);
+
+        DemoData data;
+        if (s.dataDir == null) {
+            data =
+                    DemoData.generated(
+                            s.generatedFeatures, s.generatedTrainRows, s.generatedTestRows, s.seed);
+            say("No --data given: using a GENERATED stream, " + data.description());
+        } else {
+            data = DemoData.read(s.dataDir);
+            say("Data: " + data.description());
+        }
+
+        // 1. Kafka.
+        say("Starting an embedded Kafka broker ...");
+        broker = EmbeddedKafkaBroker.start();
+        // Synthetic event times lie in the past; keep them whatever their age.
+        Map<String, String> keep = Map.of("retention.ms", "-1");
+        for (String topic : List.of(EVENTS, SCORES, ANOMALIES, DEAD_LETTERS, MODELS)) {
+            broker.createTopic(topic, 1, keep);
+        }
+        say(
+                "Kafka on "
+                        + broker.bootstrapServers()
+                        + ", topics "
+                        + List.of(EVENTS, SCORES, ANOMALIES, DEAD_LETTERS, MODELS));
+
+        // 2. Initial model.
+        TrainingConfig trainingConfig =
+                TrainingConfig.builder()
+                        .hiddenWidths(s.hidden)
+                        .steps(s.steps)
+                        .epochs(s.trainEpochs)
+                        .maxSeconds(s.trainSeconds)
+                        .threads(s.trainThreads)
+                        .seed(s.seed)
+                        .build();
+        say(
+                "Training the initial model on "
+                        + data.train().length
+                        + " rows x "
+                        + data.featureNames().size()
+                        + " features ("
+                        + s.trainEpochs
+                        + " epochs at most, "
+                        + s.trainSeconds
+                        + " s budget) ...");
+        FlowTrainer trainer =
+                new FlowTrainer(
+                        trainingConfig,
+                        e ->
+                                say(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "  epoch %d/%d: train %.4f, validation %.4f nats/dim",
+                                                e.epoch(),
+                                                s.trainEpochs,
+                                                e.trainLogLikelihoodPerDim(),
+                                                e.validationLogLikelihoodPerDim())));
+        SgnFlowModel model = trainer.train(data.train(), data.featureNames());
+        Path modelFile = reportDir.resolve("model-v1.sgn.json");
+        ModelFile.write(model, modelFile);
+        TrainingSummary training = model.training();
+        say(
+                String.format(
+                        Locale.ROOT,
+                        "Model v%d written to %s: %d epochs (best %d, %s), validation %.4f nats/dim,"
+                                + " threshold %.3f",
+                        model.version(),
+                        modelFile,
+                        training.epochs(),
+                        training.bestEpoch(),
+                        training.stopReason(),
+                        training.validationLogLikelihoodPerDim(),
+                        model.threshold().threshold()));
+
+        // 3. Flink: both jobs in one local environment bound to 127.0.0.1.
+        int n = data.test().length;
+        long windowMs = s.windowEvents * s.eventSpacingMs;
+        long span = n * s.eventSpacingMs;
+        long now = System.currentTimeMillis();
+        long startTs = Math.floorDiv(now - span - 86_400_000L, windowMs) * windowMs;
+        Configuration flinkConf = LocalEnvironments.loopbackConfiguration(s.webUiPort);
+        cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(flinkConf)
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(4)
+                                .build());
+        cluster.start();
+        URI rest = cluster.getRestAddress().get(60, TimeUnit.SECONDS);
+        Path store = reportDir.resolve("model-store");
+        Files.createDirectories(store);
+        ScoringConfig scoring =
+                ScoringConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .inputTopic(EVENTS)
+                        .scoresTopic(SCORES)
+                        .anomaliesTopic(ANOMALIES)
+                        .deadLetterTopic(DEAD_LETTERS)
+                        .modelUpdatesTopic(MODELS)
+                        .groupId("sgn-demo-scoring")
+                        .startingOffsets("earliest")
+                        .initialModelPath(modelFile.toString())
+                        .checkpointIntervalMs(s.checkpointIntervalMs)
+                        .transactionalIdPrefix("sgn-demo-scoring")
+                        .transactionTimeoutMs(300_000)
+                        .build();
+        RetrainConfig retrain =
+                RetrainConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .inputTopic(EVENTS)
+                        .modelUpdatesTopic(MODELS)
+                        .modelStore(store.toUri().toString())
+                        .groupId("sgn-demo-retrain")
+                        .startingOffsets("earliest")
+                        .initialModelPath(modelFile.toString())
+                        .featureNames(data.featureNames())
+                        .checkpointIntervalMs(s.checkpointIntervalMs)
+                        .transactionalIdPrefix("sgn-demo-retrain")
+                        .transactionTimeoutMs(300_000)
+                        .windowSize(Duration.ofMillis(windowMs))
+                        .reservoirSize(s.reservoir)
+                        .minEvents(Math.min(s.minEvents, s.reservoir))
+                        .epochs(s.retrainEpochs)
+                        .maxTrainingSeconds(s.retrainSeconds)
+                        .hidden(s.hidden)
+                        .steps(s.steps)
+                        .seed(s.seed)
+                        .build();
+        // Both jobs use the operator ids "events-source" and "parse", so they run as two jobs of
+        // the one local cluster (one job graph would reject the duplicate ids).
+        StreamExecutionEnvironment scoringEnv = new StreamExecutionEnvironment(flinkConf);
+        ScoringJob.build(scoringEnv, scoring);
+        StreamGraph scoringGraph = scoringEnv.getStreamGraph();
+        scoringGraph.setJobName("sgn-demo scoring");
+        StreamExecutionEnvironment retrainEnv = new StreamExecutionEnvironment(flinkConf);
+        RetrainingJob.build(retrainEnv, retrain);
+        StreamGraph retrainGraph = retrainEnv.getStreamGraph();
+        retrainGraph.setJobName("sgn-demo retraining");
+        for (StreamGraph graph : List.of(scoringGraph, retrainGraph)) {
+            JobID id = cluster.submitJob(graph.getJobGraph()).get(60, TimeUnit.SECONDS).getJobID();
+            jobs.add(id);
+            say("Submitted Flink job '" + graph.getJobName() + "' (" + id + ")");
+        }
+        say("Flink web UI: http://" + LocalEnvironments.LOOPBACK + ":" + rest.getPort());
+        say(
+                String.format(
+                        Locale.ROOT,
+                        "Retraining windows of %d events (%d min of event time), reservoir %d, %d"
+                                + " epochs / %.0f s per window",
+                        s.windowEvents,
+                        windowMs / 60_000,
+                        s.reservoir,
+                        s.retrainEpochs,
+                        s.retrainSeconds));
+
+        // 4. Consumer of the outputs, then the replay.
+        collector = new Collector(broker.bootstrapServers(), n);
+        collectorThread = new Thread(collector, "sgn-demo-collector");
+        collectorThread.setDaemon(true);
+        collectorThread.start();
+
+        long replayStart = System.nanoTime();
+        Progress progress = new Progress(replayStart);
+        Thread progressThread = new Thread(progress, "sgn-demo-progress");
+        progressThread.setDaemon(true);
+        if (s.progress) {
+            progressThread.start();
+        }
+        say(
+                "Replaying "
+                        + n
+                        + " events into "
+                        + EVENTS
+                        + (s.rate > 0 ? " at " + s.rate + " events/s" : " as fast as possible")
+                        + (s.paceWindows
+                                ? ", holding at each window boundary for the retrainer"
+                                : "")
+                        + " ...");
+        try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
+            for (int i = 0; i < n && !closed; i++) {
+                if (s.paceWindows && i > s.windowEvents && i % s.windowEvents == 2) {
+                    producer.flush();
+                    awaitModelUpdate();
+                }
+                if (s.rate > 0) {
+                    long due = replayStart + (long) (i * 1e9 / s.rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+                long ts = startTs + i * s.eventSpacingMs;
+                producer.send(new ProducerRecord<>(EVENTS, 0, ts, null, event(i, ts, data)));
+                progress.produced = i + 1;
+            }
+            producer.flush();
+        }
+        long produced = progress.produced;
+        long producedAt = System.nanoTime();
+
+        // 6. Drain.
+        long deadline = producedAt + (long) (s.drainTimeoutSeconds * 1e9);
+        while (!closed && collector.outputs() < produced && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        double seconds = (collector.lastOutputNanos() - replayStart) / 1e9;
+        progress.stop = true;
+        if (s.progress) {
+            progressThread.join(2000);
+            progress.print();
+            err.println();
+        }
+        if (collector.outputs() < produced) {
+            say(
+                    "Timed out after "
+                            + s.drainTimeoutSeconds
+                            + " s waiting for outputs: "
+                            + collector.outputs()
+                            + " of "
+                            + produced);
+        }
+        close();
+
+        // Report.
+        Snapshot snap = collector.snapshot();
+        long lost = produced - snap.outputs;
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("command", "demo");
+        summary.put("produced", produced);
+        summary.put("scored", snap.scored);
+        summary.put("deadLettered", snap.dead);
+        summary.put("warmup", snap.warmup);
+        summary.put("lost", lost);
+        summary.put("anomalies", snap.anomalies);
+        summary.put("anomaliesTopic", snap.anomalyTopic);
+        summary.putPOJO("modelVersions", snap.versions);
+        summary.put("modelUpdatesPublished", snap.updates);
+        summary.put("eventsPerSecond", seconds > 0 ? round(snap.outputs / seconds) : 0);
+        summary.put("seconds", round(seconds));
+        summary.put("data", data.description());
+        DemoReport.write(reportDir, data, snap, model, summary);
+        summary.put("wallSeconds", round((System.nanoTime() - t0) / 1e9));
+        summary.put("reportDir", reportDir.toString());
+        Files.writeString(
+                reportDir.resolve("summary.json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n",
+                StandardCharsets.UTF_8);
+        return new Result(summary, lost, reportDir);
+    }
+
+    private void awaitModelUpdate() throws InterruptedException {
+        long seen = collector.updates();
+        long waitNs = (long) ((settings.retrainSeconds * 2 + 20) * 1e9);
+        long deadline = System.nanoTime() + waitNs;
+        while (!closed && collector.updates() <= seen && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private byte[] event(int i, long ts, DemoData data) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", Integer.toString(i));
+        node.put("ts", ts);
+        ObjectNode features = node.putObject("features");
+        double[] row = data.test()[i];
+        List<String> names = data.featureNames();
+        for (int j = 0; j < row.length; j++) {
+            if (Double.isFinite(row[j])) {
+                features.put(names.get(j), row[j]);
+            } else {
+                features.putNull(names.get(j));
+            }
+        }
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sgn-demo-replay");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private void say(String message) {
+        err.println("[demo] " + message);
+        err.flush();
+    }
+
+    /** Stops the collector, the Flink job and environment and the broker; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed && broker == null) {
+            return;
+        }
+        closed = true;
+        if (collector != null) {
+            collector.stop = true;
+            if (collectorThread != null) {
+                try {
+                    collectorThread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        if (cluster != null) {
+            for (JobID id : jobs) {
+                try {
+                    cluster.cancelJob(id).get(60, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("Cancelling Flink job {} failed: {}", id, e.toString());
+                }
+            }
+            for (JobID id : jobs) {
+                try {
+                    cluster.requestJobResult(id).get(60, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.debug("Waiting for Flink job {} failed: {}", id, e.toString());
+                }
+            }
+            jobs.clear();
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the Flink mini cluster failed", e);
+            }
+            cluster = null;
+        }
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    /** What the collector has seen, copied. */
+    static final class Snapshot {
+        long outputs;
+        long scored;
+        long warmup;
+        long dead;
+        long anomalies;
+        long anomalyTopic;
+        long updates;
+        List<String> versions;
+        double[] logLikelihood;
+        double[] threshold;
+        boolean[] flagged;
+        boolean[] scoredRow;
+        long[] version;
+    }
+
+    /** Consumes scores, anomalies, dead letters and model updates (read_committed). */
+    final class Collector implements Runnable {
+        private final String bootstrap;
+        private final int n;
+        private final byte[] kind; // 0 none, 1 scored, 2 warmup, 3 dead letter
+        private final double[] ll;
+        private final double[] thr;
+        private final boolean[] flagged;
+        private final long[] version;
+        private final Map<String, Boolean> versions = new LinkedHashMap<>();
+        private long outputs;
+        private long scored;
+        private long warmup;
+        private long dead;
+        private long anomalies;
+        private long anomalyTopic;
+        private volatile long updates;
+        private volatile String latestVersion = "1";
+        private volatile long lastOutputNanos = System.nanoTime();
+        volatile boolean stop;
+
+        Collector(String bootstrap, int n) {
+            this.bootstrap = bootstrap;
+            this.n = n;
+            kind = new byte[n];
+            ll = new double[n];
+            thr = new double[n];
+            Arrays.fill(ll, Double.NaN);
+            Arrays.fill(thr, Double.NaN);
+            flagged = new boolean[n];
+            version = new long[n];
+        }
+
+        @Override
+        public void run() {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sgn-demo-collector");
+            p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(
+                            p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> parts = new ArrayList<>();
+                for (String t : List.of(SCORES, ANOMALIES, DEAD_LETTERS, MODELS)) {
+                    parts.add(new TopicPartition(t, 0));
+                }
+                consumer.assign(parts);
+                consumer.seekToBeginning(parts);
+                while (!stop) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        try {
+                            handle(r);
+                        } catch (RuntimeException e) {
+                            LOG.warn(
+                                    "Unreadable record on {}@{}: {}",
+                                    r.topic(),
+                                    r.offset(),
+                                    e.toString());
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (!stop) {
+                    LOG.error("The output consumer failed", e);
+                }
+            }
+        }
+
+        private void handle(ConsumerRecord<byte[], byte[]> r) {
+            switch (r.topic()) {
+                case SCORES -> {
+                    ScoredEvent e = RecordJson.scoredEventFromJson(r.value());
+                    int row = row(e.getId(), e.getSourceOffset());
+                    synchronized (this) {
+                        if (row < 0 || kind[row] != 0) {
+                            return;
+                        }
+                        outputs++;
+                        lastOutputNanos = System.nanoTime();
+                        if (e.getStatus() == ScoreStatus.SCORED) {
+                            kind[row] = 1;
+                            scored++;
+                            ll[row] =
+                                    e.getLogLikelihood() == null
+                                            ? Double.NaN
+                                            : e.getLogLikelihood();
+                            thr[row] = e.getThreshold() == null ? Double.NaN : e.getThreshold();
+                            flagged[row] = Boolean.TRUE.equals(e.getAnomaly());
+                            if (flagged[row]) {
+                                anomalies++;
+                            }
+                        } else {
+                            kind[row] = 2;
+                            warmup++;
+                        }
+                        noteVersion(row, e.getModelVersion());
+                    }
+                }
+                case ANOMALIES -> {
+                    synchronized (this) {
+                        anomalyTopic++;
+                    }
+                }
+                case DEAD_LETTERS -> {
+                    DeadLetterRecord d = RecordJson.deadLetterFromJson(r.value());
+                    int row = (int) d.getOffset();
+                    synchronized (this) {
+                        if (row < 0 || row >= n || kind[row] != 0) {
+                            return;
+                        }
+                        kind[row] = 3;
+                        outputs++;
+                        dead++;
+                        lastOutputNanos = System.nanoTime();
+                        noteVersion(row, d.getModelVersion());
+                    }
+                }
+                case MODELS -> {
+                    String v = "?";
+                    try {
+                        v = Long.toString(ModelFile.fromBytes(r.value()).version());
+                    } catch (RuntimeException e) {
+                        // counted anyway
+                    }
+                    updates++;
+                    err.println();
+                    say("Retraining published model v" + v);
+                }
+                default -> {}
+            }
+        }
+
+        private void noteVersion(int row, String v) {
+            if (v == null) {
+                return;
+            }
+            versions.putIfAbsent(v, Boolean.TRUE);
+            latestVersion = v;
+            try {
+                version[row] = Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                version[row] = 0;
+            }
+        }
+
+        private int row(String id, long offset) {
+            try {
+                int i = Integer.parseInt(id);
+                if (i >= 0 && i < n) {
+                    return i;
+                }
+            } catch (NumberFormatException | NullPointerException e) {
+                // use the offset
+            }
+            return offset >= 0 && offset < n ? (int) offset : -1;
+        }
+
+        synchronized long outputs() {
+            return outputs;
+        }
+
+        long updates() {
+            return updates;
+        }
+
+        long lastOutputNanos() {
+            return lastOutputNanos;
+        }
+
+        synchronized Snapshot snapshot() {
+            Snapshot s = new Snapshot();
+            s.outputs = outputs;
+            s.scored = scored;
+            s.warmup = warmup;
+            s.dead = dead;
+            s.anomalies = anomalies;
+            s.anomalyTopic = anomalyTopic;
+            s.updates = updates;
+            s.versions = new ArrayList<>(versions.keySet());
+            s.logLikelihood = ll.clone();
+            s.threshold = thr.clone();
+            s.flagged = flagged.clone();
+            s.version = version.clone();
+            s.scoredRow = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                s.scoredRow[i] = kind[i] == 1;
+            }
+            return s;
+        }
+    }
+
+    /** The one-line live progress on stderr. */
+    final class Progress implements Runnable {
+        private final long start;
+        volatile long produced;
+        volatile boolean stop;
+        private long lastOutputs;
+        private long lastNanos;
+        private double rate;
+
+        Progress(long start) {
+            this.start = start;
+            this.lastNanos = start;
+        }
+
+        @Override
+        public void run() {
+            while (!stop) {
+                print();
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        synchronized void print() {
+            Collector c = collector;
+            long outputs;
+            long scored;
+            long anomalies;
+            long dead;
+            synchronized (c) {
+                outputs = c.outputs;
+                scored = c.scored + c.warmup;
+                anomalies = c.anomalies;
+                dead = c.dead;
+            }
+            long nowNs = System.nanoTime();
+            double dt = (nowNs - lastNanos) / 1e9;
+            if (dt >= 1.0) {
+                rate = (outputs - lastOutputs) / dt;
+                lastOutputs = outputs;
+                lastNanos = nowNs;
+            }
+            err.print(
+                    String.format(
+                            Locale.ROOT,
+                            "\r[demo] %5.0fs produced %d | scored %d | anomalies %d | dead letters %d"
+                                    + " | %.0f events/s | model v%s   ",
+                            (nowNs - start) / 1e9,
+                            produced,
+                            scored,
+                            anomalies,
+                            dead,
+                            rate,
+                            c.latestVersion));
+            err.flush();
+        }
+    }
+}
