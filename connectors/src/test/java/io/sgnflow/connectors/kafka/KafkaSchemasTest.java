@@ -92,20 +92,34 @@ class KafkaSchemasTest {
 
         assertThat(record.topic()).isEqualTo("scores");
         assertThat(record.key()).isEqualTo("host-7".getBytes(StandardCharsets.UTF_8));
-        assertThat(record.timestamp()).isEqualTo(10L);
+        assertThat(record.timestamp()).isEqualTo(scored.getTs());
         assertThat(RecordJson.scoredEventFromJson(record.value())).isEqualTo(scored);
     }
 
     @Test
-    void writesUnkeyedScoreWithoutTimestampWhenAbsent() {
+    void writesUnkeyedScoreWithoutTimestampWhenTheEventTimeIsNegative() {
         ScoredEvent scored = ScoredEvent.warmup(EVENT);
         scored.setKey(null);
+        scored.setTs(-1L);
 
         ProducerRecord<byte[], byte[]> record =
-                new ScoredEventSerializationSchema("scores").serialize(scored, null, -1L);
+                new ScoredEventSerializationSchema("scores").serialize(scored, null, 5L);
 
         assertThat(record.key()).isNull();
         assertThat(record.timestamp()).isNull();
+    }
+
+    @Test
+    void usesTheEventTimeNotTheTimestampOfATimerThatEmittedTheRecord() {
+        // A record emitted by an end-of-input timer carries Long.MAX_VALUE - 1, which Kafka
+        // rejects as out of range.
+        ScoredEvent scored = ScoredEvent.scored(EVENT, -1.0, -5.0, 0.4, "v1");
+
+        ProducerRecord<byte[], byte[]> record =
+                new ScoredEventSerializationSchema("scores")
+                        .serialize(scored, null, Long.MAX_VALUE - 1);
+
+        assertThat(record.timestamp()).isEqualTo(scored.getTs()).isLessThan(Long.MAX_VALUE - 1);
     }
 
     @Test
