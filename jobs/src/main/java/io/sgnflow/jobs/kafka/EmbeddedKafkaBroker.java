@@ -238,6 +238,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         // Small footprint: 1 MiB is the smallest segment Kafka 4 accepts.
         p.setProperty("log.segment.bytes", Integer.toString(1 << 20));
+        // Replays (the demo, tests) write records with historical event timestamps; the default
+        // seven-day retention would delete them within minutes, moving log start offsets under
+        // running consumers. This broker lives in a temporary directory, so keep everything.
+        p.setProperty("log.retention.ms", "-1");
         p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(2 << 20));
         p.setProperty("num.network.threads", "2");
         p.setProperty("num.io.threads", "2");

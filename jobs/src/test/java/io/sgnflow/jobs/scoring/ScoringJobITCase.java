@@ -228,7 +228,7 @@ class ScoringJobITCase {
     private static int probeUntilVersion(String prefix, String version, int outputsBefore)
             throws InterruptedException {
         double[] row = ScoringFixtures.normalRows(1, 99)[0];
-        for (int i = 0; i < 120; i++) {
+        for (int i = 0; i < 40; i++) {
             String id = "probe-" + version + "-" + i;
             KafkaTestClient.produce(
                     kafka.bootstrapServers(),
@@ -236,7 +236,7 @@ class ScoringJobITCase {
                     0,
                     List.of(ScoringFixtures.json(id, row, false).getBytes(StandardCharsets.UTF_8)),
                     1000);
-            Outputs out = Outputs.read(prefix, outputsBefore + i + 1);
+            Outputs out = Outputs.read(prefix, outputsBefore + i + 1, Duration.ofSeconds(10));
             boolean found =
                     out.scored.stream()
                             .anyMatch(
@@ -270,7 +270,7 @@ class ScoringJobITCase {
             return read(prefix, expected, Duration.ofSeconds(120));
         }
 
-        private static Outputs read(String prefix, int expected, Duration timeout) {
+        static Outputs read(String prefix, int expected, Duration timeout) {
             Outputs out = new Outputs();
             // Both topics grow together; read scores until the sum could be complete.
             List<ConsumerRecord<byte[], byte[]>> dead =
