@@ -62,19 +62,27 @@ cli produce --events "$events" --rate "$rate" >"$work/produce.json" 2>"$work/pro
 producer_pid=$!
 sleep "$(( events / rate / 2 ))"
 
-victim=taskmanager-1
+# The victim is a TaskManager that runs tasks of this job (the resource id names the process).
+victim="$(flink_get "/jobs/$job_id" | jq -r '.vertices[] | select(.name | startswith("score")) | .id' \
+    | head -n 1 | xargs -I{} curl -sS --fail "$REST/jobs/$job_id/vertices/{}/taskmanagers" \
+    | jq -r '[.taskmanagers[]."taskmanager-id"] | sort | .[0]')"
+[[ "$victim" =~ ^taskmanager-[0-9]+$ ]] || die "could not find a TaskManager running the job (got '$victim')"
 pid="$(cat "$STATE_DIR/pids/$victim.pid")"
 log "SIGKILL $victim (pid $pid) mid-stream"
+killed_ms=$(date +%s%3N)
 kill -9 "$pid"
-killed_at=$(date +%s.%N)
-# First the job notices the loss (it leaves RUNNING), then it runs again on the remaining slots.
-for ((i = 0; i < 600; i++)); do all_running || break; sleep 0.1; done
-for ((i = 0; i < 1200; i++)); do all_running && break; sleep 0.1; done
-all_running || die "job $job_id did not recover within 120 s of the kill"
-recovery="$(echo "$(date +%s.%N) - $killed_at" | bc)"
-log "Job running again after ${recovery}s; restarting $victim"
+# Recovered = the job restarted after the kill and every task is RUNNING again.
+recovered() {
+    flink_get "/jobs/$job_id" 2>/dev/null | jq -e --argjson k "$killed_ms" \
+        '.timestamps.RESTARTING > $k and .state == "RUNNING"
+         and ([.vertices[].status] | all(. == "RUNNING"))' >/dev/null 2>&1
+}
+for ((i = 0; i < 1200; i++)); do recovered && break; sleep 0.1; done
+recovered || die "job $job_id did not restart and recover within about 2 minutes of the kill"
+recovery="$(echo "($(date +%s%3N) - $killed_ms) / 1000" | bc -l)"
+log "Job running again after $(printf '%.1f' "$recovery")s; restarting $victim"
 rm -f "$STATE_DIR/pids/$victim.pid"
-"$LOCAL_DIR/taskmanager.sh" 1
+"$LOCAL_DIR/taskmanager.sh" "${victim#taskmanager-}"
 
 wait "$producer_pid" || die "producing failed (log: $work/produce.log)"
 producer_pid=""
