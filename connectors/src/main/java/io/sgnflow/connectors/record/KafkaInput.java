@@ -23,6 +23,7 @@ public final class KafkaInput implements Serializable {
     private int partition;
     private long offset;
     private long kafkaTimestamp;
+    private byte[] signature;
 
     /** Creates an empty instance (for Flink's POJO serializer); fields are null or zero. */
     public KafkaInput() {}
@@ -144,6 +145,48 @@ public final class KafkaInput implements Serializable {
     }
 
     /**
+     * Creates an input record that carries a signature header.
+     *
+     * @param key record key bytes, or null when the record has no key
+     * @param value record value bytes, or null for a tombstone
+     * @param topic source topic
+     * @param partition source partition
+     * @param offset offset of the record in its partition
+     * @param kafkaTimestamp Kafka record timestamp in epoch milliseconds
+     * @param signature value of the record's signature header (ASCII hex), or null when absent
+     */
+    public KafkaInput(
+            byte[] key,
+            byte[] value,
+            String topic,
+            int partition,
+            long offset,
+            long kafkaTimestamp,
+            byte[] signature) {
+        this(key, value, topic, partition, offset, kafkaTimestamp);
+        this.signature = signature;
+    }
+
+    /**
+     * Returns the value of the record's signature header ({@code sgn-hmac-sha256}), as sent: the
+     * ASCII hex digits of an HMAC-SHA256. Only model updates carry one; nothing here checks it.
+     *
+     * @return header bytes, or null when the record has no such header
+     */
+    public byte[] getSignature() {
+        return signature;
+    }
+
+    /**
+     * Sets the signature header value.
+     *
+     * @param signature header bytes, or null
+     */
+    public void setSignature(byte[] signature) {
+        this.signature = signature;
+    }
+
+    /**
      * Returns the Kafka record timestamp.
      *
      * @return epoch milliseconds, {@code -1} when the record has none
@@ -175,6 +218,7 @@ public final class KafkaInput implements Serializable {
                 && kafkaTimestamp == that.kafkaTimestamp
                 && Arrays.equals(key, that.key)
                 && Arrays.equals(value, that.value)
+                && Arrays.equals(signature, that.signature)
                 && Objects.equals(topic, that.topic);
     }
 
@@ -182,7 +226,8 @@ public final class KafkaInput implements Serializable {
     public int hashCode() {
         int result = Objects.hash(topic, partition, offset, kafkaTimestamp);
         result = 31 * result + Arrays.hashCode(key);
-        return 31 * result + Arrays.hashCode(value);
+        result = 31 * result + Arrays.hashCode(value);
+        return 31 * result + Arrays.hashCode(signature);
     }
 
     @Override
@@ -199,6 +244,8 @@ public final class KafkaInput implements Serializable {
                 + (key == null ? "null" : key.length)
                 + ", valueBytes="
                 + (value == null ? "null" : value.length)
+                + ", signed="
+                + (signature != null)
                 + '}';
     }
 }

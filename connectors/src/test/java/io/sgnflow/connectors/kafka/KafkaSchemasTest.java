@@ -67,6 +67,27 @@ class KafkaSchemasTest {
     }
 
     @Test
+    void copiesTheSignatureHeaderWhenPresent() {
+        ListCollector<KafkaInput> out = new ListCollector<>();
+        ConsumerRecord<byte[], byte[]> record = consumerRecord(null, new byte[] {7});
+        byte[] hex = "00ff".getBytes(StandardCharsets.US_ASCII);
+        record.headers().add(KafkaInputDeserializationSchema.SIGNATURE_HEADER, hex);
+
+        new KafkaInputDeserializationSchema().deserialize(record, out);
+
+        assertThat(out.items.get(0).getSignature()).isEqualTo(hex);
+    }
+
+    @Test
+    void leavesTheSignatureNullWithoutTheHeader() {
+        ListCollector<KafkaInput> out = new ListCollector<>();
+
+        new KafkaInputDeserializationSchema().deserialize(consumerRecord(null, null), out);
+
+        assertThat(out.items.get(0).getSignature()).isNull();
+    }
+
+    @Test
     void wrapsTombstoneWithoutFailing() {
         ListCollector<KafkaInput> out = new ListCollector<>();
 

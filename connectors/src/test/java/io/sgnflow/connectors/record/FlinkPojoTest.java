@@ -29,6 +29,9 @@ class FlinkPojoTest {
                         "raw");
         return Stream.of(
                 Arguments.of(KafkaInput.class, new KafkaInput(null, new byte[] {1}, "t", 0, 1, 2)),
+                Arguments.of(
+                        KafkaInput.class,
+                        new KafkaInput(null, new byte[] {1}, "t", 0, 1, 2, new byte[] {'a', '0'})),
                 Arguments.of(EventRecord.class, event),
                 Arguments.of(
                         DeadLetterRecord.class,

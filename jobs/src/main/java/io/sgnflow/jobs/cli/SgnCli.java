@@ -49,6 +49,7 @@ import picocli.CommandLine.ScopeType;
             io.sgnflow.jobs.scoring.ScoreStreamCommand.class,
             io.sgnflow.jobs.retrain.RetrainStreamCommand.class,
             io.sgnflow.jobs.demo.DemoCommand.class,
+            io.sgnflow.jobs.tools.FaultCheck.class,
             CommandLine.HelpCommand.class
         })
 public final class SgnCli implements Runnable {

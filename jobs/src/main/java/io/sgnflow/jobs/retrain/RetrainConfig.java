@@ -53,6 +53,7 @@ public final class RetrainConfig implements Serializable {
     private final double alpha;
     private final Properties clientProperties;
     private final boolean bounded;
+    private final String modelSigningKeyFile;
 
     private RetrainConfig(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -91,6 +92,15 @@ public final class RetrainConfig implements Serializable {
         this.alpha = b.alpha;
         this.clientProperties = (Properties) b.clientProperties.clone();
         this.bounded = b.bounded;
+        this.modelSigningKeyFile = b.modelSigningKeyFile;
+    }
+
+    /**
+     * File holding the shared HMAC-SHA256 key for model updates, or null when updates are not
+     * authenticated. Only the path is kept here (and logged), never the key.
+     */
+    public String modelSigningKeyFile() {
+        return modelSigningKeyFile;
     }
 
     public static Builder builder() {
@@ -334,6 +344,7 @@ public final class RetrainConfig implements Serializable {
         private double alpha = TrainingConfig.DEFAULT_ALPHA;
         private Properties clientProperties = new Properties();
         private boolean bounded = false;
+        private String modelSigningKeyFile;
 
         private Builder() {}
 
@@ -517,6 +528,12 @@ public final class RetrainConfig implements Serializable {
             return this;
         }
 
+        /** Null or blank: model updates are neither signed nor checked. */
+        public Builder modelSigningKeyFile(String v) {
+            this.modelSigningKeyFile = v == null || v.isBlank() ? null : v;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the first invalid setting and its value
          */
@@ -663,6 +680,8 @@ public final class RetrainConfig implements Serializable {
                 + alpha
                 + ", bounded="
                 + bounded
+                + ", modelSigningKeyFile="
+                + modelSigningKeyFile
                 + "}";
     }
 }

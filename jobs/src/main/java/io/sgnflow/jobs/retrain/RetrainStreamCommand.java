@@ -254,6 +254,12 @@ public final class RetrainStreamCommand implements Callable<Integer> {
     boolean bounded;
 
     @Option(
+            names = "--model-signing-key-file",
+            description =
+                    "Shared HMAC-SHA256 key (>= 32 bytes); when set, every published model carries an sgn-hmac-sha256 header.")
+    String modelSigningKeyFile;
+
+    @Option(
             names = "--detached",
             description = "Submit and return instead of waiting for the job to end.")
     boolean detached;
@@ -315,6 +321,7 @@ public final class RetrainStreamCommand implements Callable<Integer> {
                 .alpha(alpha)
                 .clientProperties(client)
                 .bounded(bounded)
+                .modelSigningKeyFile(modelSigningKeyFile)
                 .build();
     }
 

@@ -1,11 +1,13 @@
 package io.sgnflow.jobs.retrain;
 
+import io.sgnflow.connectors.kafka.KafkaInputDeserializationSchema;
 import io.sgnflow.connectors.kafka.KafkaInputSource;
 import io.sgnflow.connectors.kafka.KafkaSinks;
 import io.sgnflow.connectors.kafka.TransactionTimeoutCheck;
 import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.record.KafkaInput;
 import io.sgnflow.jobs.scoring.ParseFunction;
+import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
@@ -72,6 +74,14 @@ public final class RetrainingJob {
             throws IOException {
         LOG.info("Retraining job configuration: {}", config);
         byte[] initialModel = initialModel(config);
+        ModelSigner signer = null;
+        if (config.modelSigningKeyFile() != null) {
+            signer = ModelSigner.fromKeyFile(Path.of(config.modelSigningKeyFile()));
+            LOG.info(
+                    "Model updates are signed ({} header, key from {})",
+                    KafkaInputDeserializationSchema.SIGNATURE_HEADER,
+                    config.modelSigningKeyFile());
+        }
         if (config.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             long brokerMax =
                     TransactionTimeoutCheck.verify(
@@ -122,7 +132,8 @@ public final class RetrainingJob {
         models.sinkTo(
                         KafkaSinks.build(
                                 config.bootstrapServers(),
-                                new ModelUpdateSerializationSchema(config.modelUpdatesTopic()),
+                                new ModelUpdateSerializationSchema(
+                                        config.modelUpdatesTopic(), signer),
                                 config.deliveryGuarantee(),
                                 config.transactionalIdPrefix() + "-models",
                                 config.transactionTimeoutMs(),

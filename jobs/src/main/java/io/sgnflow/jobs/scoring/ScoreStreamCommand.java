@@ -149,6 +149,12 @@ public final class ScoreStreamCommand implements Callable<Integer> {
     boolean bounded;
 
     @Option(
+            names = "--model-signing-key-file",
+            description =
+                    "Shared HMAC-SHA256 key (>= 32 bytes); when set, only model updates with a valid sgn-hmac-sha256 header are served.")
+    String modelSigningKeyFile;
+
+    @Option(
             names = "--detached",
             description = "Submit and return instead of waiting for the job to end.")
     boolean detached;
@@ -191,6 +197,7 @@ public final class ScoreStreamCommand implements Callable<Integer> {
                 .idleness(Duration.ofMillis(idlenessMs))
                 .clientProperties(client)
                 .bounded(bounded)
+                .modelSigningKeyFile(modelSigningKeyFile)
                 .build();
     }
 

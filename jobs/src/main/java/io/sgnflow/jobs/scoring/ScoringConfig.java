@@ -38,6 +38,7 @@ public final class ScoringConfig implements Serializable {
     private final Duration idleness;
     private final Properties clientProperties;
     private final boolean bounded;
+    private final String modelSigningKeyFile;
 
     private ScoringConfig(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -61,6 +62,15 @@ public final class ScoringConfig implements Serializable {
         this.idleness = b.idleness;
         this.clientProperties = (Properties) b.clientProperties.clone();
         this.bounded = b.bounded;
+        this.modelSigningKeyFile = b.modelSigningKeyFile;
+    }
+
+    /**
+     * File holding the shared HMAC-SHA256 key for model updates, or null when updates are not
+     * authenticated. Only the path is kept here (and logged), never the key.
+     */
+    public String modelSigningKeyFile() {
+        return modelSigningKeyFile;
     }
 
     public static Builder builder() {
@@ -179,6 +189,7 @@ public final class ScoringConfig implements Serializable {
         private Duration idleness = Duration.ofSeconds(30);
         private Properties clientProperties = new Properties();
         private boolean bounded;
+        private String modelSigningKeyFile;
 
         private Builder() {}
 
@@ -288,6 +299,12 @@ public final class ScoringConfig implements Serializable {
             return this;
         }
 
+        /** Null or blank: model updates are neither signed nor checked. */
+        public Builder modelSigningKeyFile(String v) {
+            this.modelSigningKeyFile = v == null || v.isBlank() ? null : v;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the first invalid setting and its value
          */
@@ -373,6 +390,8 @@ public final class ScoringConfig implements Serializable {
                 + eventFormat
                 + ", bounded="
                 + bounded
+                + ", modelSigningKeyFile="
+                + modelSigningKeyFile
                 + "}";
     }
 }

@@ -7,6 +7,7 @@ import io.sgnflow.connectors.record.KafkaInput;
 import io.sgnflow.connectors.record.ScoredEvent;
 import io.sgnflow.connectors.serde.FeatureResolver;
 import io.sgnflow.connectors.serde.Resolution;
+import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.FlowScorer;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.io.ModelFile;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Models: the initial model file (if any) serves until the first update arrives; every update on
  * the broadcast side is checked by {@link ModelUpdates#accept} and, if accepted, replaces the
  * serving model in broadcast state, which is checkpointed, so after a restore every subtask serves
- * the same version. A rejected update leaves the serving model untouched. Until a model exists,
- * events are emitted with status WARMUP.
+ * the same version. With a {@link ModelSigner}, an update without a valid {@code sgn-hmac-sha256}
+ * header is rejected before it is parsed. A rejected update leaves the serving model untouched.
+ * Until a model exists, events are emitted with status WARMUP.
  */
 public final class ScoringFunction
         extends KeyedBroadcastProcessFunction<Integer, EventRecord, KafkaInput, ScoredEvent> {
@@ -63,6 +65,7 @@ public final class ScoringFunction
     private final byte[] initialModel;
     private final int batchSize;
     private final long maxWaitMs;
+    private final ModelSigner verifier;
 
     private transient ListState<EventRecord> buffer;
     private transient ValueState<Integer> buffered;
@@ -88,9 +91,19 @@ public final class ScoringFunction
      * @param initialModel bytes of the model file to serve before any update, or null
      */
     public ScoringFunction(byte[] initialModel, int batchSize, long maxWaitMs) {
+        this(initialModel, batchSize, maxWaitMs, null);
+    }
+
+    /**
+     * @param initialModel bytes of the model file to serve before any update, or null
+     * @param verifier when not null, an update is accepted only with a valid signature header
+     */
+    public ScoringFunction(
+            byte[] initialModel, int batchSize, long maxWaitMs, ModelSigner verifier) {
         this.initialModel = initialModel;
         this.batchSize = batchSize;
         this.maxWaitMs = maxWaitMs;
+        this.verifier = verifier;
     }
 
     @Override
@@ -164,6 +177,12 @@ public final class ScoringFunction
         SgnFlowModel current = currentBytes == null ? null : model(currentBytes);
         boolean reporter = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         try {
+            if (verifier != null) {
+                String problem = verifier.problem(update.getValue(), update.getSignature());
+                if (problem != null) {
+                    throw new ModelUpdates.ModelRejectedException(problem);
+                }
+            }
             SgnFlowModel accepted = ModelUpdates.accept(update.getValue(), current);
             state.put(CURRENT, update.getValue());
             modelSwaps.inc();

@@ -2,6 +2,7 @@ package io.sgnflow.jobs.scoring;
 
 import io.sgnflow.connectors.kafka.AnomalyRouting;
 import io.sgnflow.connectors.kafka.DeadLetterSerializationSchema;
+import io.sgnflow.connectors.kafka.KafkaInputDeserializationSchema;
 import io.sgnflow.connectors.kafka.KafkaInputSource;
 import io.sgnflow.connectors.kafka.KafkaSinks;
 import io.sgnflow.connectors.kafka.ScoredEventSerializationSchema;
@@ -10,6 +11,7 @@ import io.sgnflow.connectors.record.DeadLetterRecord;
 import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.record.KafkaInput;
 import io.sgnflow.connectors.record.ScoredEvent;
+import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
@@ -84,6 +86,19 @@ public final class ScoringJob {
         } else {
             LOG.info("No initial model: events are emitted as WARMUP until a model update arrives");
         }
+        ModelSigner verifier = null;
+        if (config.modelSigningKeyFile() != null) {
+            verifier = ModelSigner.fromKeyFile(Path.of(config.modelSigningKeyFile()));
+            LOG.info(
+                    "Model updates must carry a valid {} header (key from {})",
+                    KafkaInputDeserializationSchema.SIGNATURE_HEADER,
+                    config.modelSigningKeyFile());
+        } else {
+            LOG.warn(
+                    "No --model-signing-key-file: model updates are not authenticated; anyone who"
+                            + " can write to {} can replace the serving model",
+                    config.modelUpdatesTopic());
+        }
         if (config.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             long brokerMax =
                     TransactionTimeoutCheck.verify(
@@ -144,7 +159,10 @@ public final class ScoringJob {
                         .connect(models)
                         .process(
                                 new ScoringFunction(
-                                        initialModel, config.batchSize(), config.batchMaxWaitMs()))
+                                        initialModel,
+                                        config.batchSize(),
+                                        config.batchMaxWaitMs(),
+                                        verifier))
                         .name("score")
                         .uid("score");
 

@@ -37,6 +37,20 @@ public final class KafkaTestClient {
         }
     }
 
+    /** Sends one record, as it is, to the topic (e.g. with headers). */
+    public static void send(String bootstrap, ProducerRecord<byte[], byte[]> record) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "4000000");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.send(record);
+            producer.flush();
+        }
+    }
+
     /**
      * Reads the whole topic with read_committed until {@code done} holds for what has been read (or
      * the timeout passes), then polls two more seconds so that duplicates would show.
