@@ -212,11 +212,14 @@ public final class FlowTrainer {
                     double c1 = 1 - Math.pow(ADAM_BETA1, adamStep);
                     double c2 = 1 - Math.pow(ADAM_BETA2, adamStep);
                     double lr = config.learningRate();
+                    double terminalLr = lr * config.terminalLearningRateScale();
+                    int terminalStart = arch.lowerOffset();
                     for (int i = 0; i < params.length; i++) {
                         double g = grad[i] * clip;
                         m[i] = ADAM_BETA1 * m[i] + (1 - ADAM_BETA1) * g;
                         v[i] = ADAM_BETA2 * v[i] + (1 - ADAM_BETA2) * g * g;
-                        params[i] -= lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + ADAM_EPS);
+                        double rate = i >= terminalStart ? terminalLr : lr;
+                        params[i] -= rate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + ADAM_EPS);
                     }
                     projector.project(params, 1);
                     lossSum += (-loss + staticLogDet) * (end - startIdx);
