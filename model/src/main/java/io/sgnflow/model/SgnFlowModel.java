@@ -30,6 +30,12 @@ public final class SgnFlowModel {
     /** Relative tolerance on the spectral-norm constraint when a model is built or loaded. */
     static final double NORM_TOLERANCE = 1e-3;
 
+    /**
+     * Reported for events so far out that −½‖z0‖² overflows a double (about 1e154 standard units
+     * from the data): the lowest finite double, still an exact lower bound on log p(x).
+     */
+    public static final double LOWEST_LOG_LIKELIHOOD = -Double.MAX_VALUE;
+
     private final long version;
     private final String createdAt;
     private final List<String> featureNames;
@@ -81,6 +87,13 @@ public final class SgnFlowModel {
                         "parameter " + i + " is " + params[i] + "; every parameter must be finite");
             }
         }
+        if (new java.util.HashSet<>(featureNames).size() != featureNames.size()) {
+            throw new IllegalArgumentException("feature names must be distinct: " + featureNames);
+        }
+        if (version < 0) {
+            throw new IllegalArgumentException(
+                    "model version must not be negative, was " + version);
+        }
         SpectralNorm.checkConstraints(architecture, params, NORM_TOLERANCE);
         this.version = version;
         this.createdAt = createdAt == null ? Instant.now().toString() : createdAt;
@@ -94,6 +107,12 @@ public final class SgnFlowModel {
         this.training = training;
         this.constantLogDet =
                 -0.5 * d * LOG_2PI - terminalMap.logDet(this.params) + standardizer.logDet();
+        if (!Double.isFinite(constantLogDet)) {
+            throw new IllegalArgumentException(
+                    "the log-determinant of the terminal map and standardisation is "
+                            + constantLogDet
+                            + "; the model cannot give finite log-likelihoods");
+        }
     }
 
     /** Same model under another version number (the retraining job numbers what it publishes). */
@@ -187,7 +206,10 @@ public final class SgnFlowModel {
     double logLikelihoodUnchecked(
             double[] x, double[] standardized, double[] scratch, double[] z, PhaseState state) {
         encodeUnchecked(x, standardized, scratch, z, state);
-        return constantLogDet - 0.5 * state.squaredNorm();
+        double ll = constantLogDet - 0.5 * state.squaredNorm();
+        // An event ~1e154 standard units away overflows ‖z0‖²; report the lowest finite value
+        // rather than −∞, so it is still scored (and flagged) instead of rejected.
+        return ll == Double.NEGATIVE_INFINITY ? LOWEST_LOG_LIKELIHOOD : ll;
     }
 
     void encodeUnchecked(

@@ -111,6 +111,19 @@ public final class TransactionTimeoutCheck {
         return brokerMaxMs;
     }
 
+    /**
+     * Asks the brokers for their smallest {@code transaction.max.timeout.ms}; doubles as the
+     * start-up check that the cluster is reachable at all, whatever the delivery guarantee.
+     *
+     * @throws IllegalStateException naming the bootstrap servers when they cannot be reached in
+     *     time
+     */
+    public static long brokerMaximum(String bootstrapServers, Properties clientProperties) {
+        KafkaArgs.requireNonBlank(bootstrapServers, "bootstrapServers");
+        return brokerMaxTimeoutMs(
+                bootstrapServers, clientProperties, Duration.ofMillis(DEFAULT_TIMEOUT_MS));
+    }
+
     private static long brokerMaxTimeoutMs(
             String bootstrapServers, Properties clientProperties, Duration timeout) {
         long timeoutMs = timeout.toMillis();

@@ -9,6 +9,7 @@ import io.sgnflow.jobs.data.RowError;
 import io.sgnflow.model.FlowScorer;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.core.AnomalyThreshold;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,10 @@ final class ScoreCommand implements Callable<Integer> {
             LOG.warn("Ignoring columns of {} that are not model features: {}", data, ignored);
         }
         NumericRows rows = table.numeric(features, null);
+        if (Files.exists(out) && Files.isSameFile(out, data)) {
+            throw new IllegalArgumentException(
+                    "--out " + out + " is the input file (--data); choose another output path");
+        }
         CliFiles.prepareOutput("--out", out);
         Path rejectsFile = Path.of(out + ".rejects");
         LOG.info(

@@ -116,6 +116,18 @@ public final class SgnCli implements Runnable {
         return false;
     }
 
+    /**
+     * Even a failed run ends stdout with one JSON object, so scripts can always parse the last
+     * line: {@code {"command": ..., "error": ..., "exitCode": ...}}.
+     */
+    static void printErrorSummary(CommandLine cmd, int code, String message) {
+        new JsonSummary()
+                .put("command", cmd.getCommandName())
+                .put("error", String.valueOf(message))
+                .put("exitCode", code)
+                .print(cmd.getCommandSpec());
+    }
+
     /** Bad options: one line naming the problem, a hint to --help, exit code 2. */
     private static final class BadArguments implements IParameterExceptionHandler {
         @Override
@@ -125,6 +137,7 @@ public final class SgnCli implements Runnable {
             err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
             err.flush();
+            printErrorSummary(cmd, EXIT_BAD_INPUT, ex.getMessage());
             return EXIT_BAD_INPUT;
         }
     }
@@ -158,6 +171,7 @@ public final class SgnCli implements Runnable {
                 message = "internal error: " + ex;
             }
             err.println(name + ": error: " + message);
+            printErrorSummary(cmd, code, message);
             boolean verbose = verbose(parseResult);
             if (verbose) {
                 ex.printStackTrace(err);

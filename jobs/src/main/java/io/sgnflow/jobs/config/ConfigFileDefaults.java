@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -100,7 +99,8 @@ public final class ConfigFileDefaults implements CommandLine.IDefaultValueProvid
             }
             return out;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file, e);
+            throw new IllegalArgumentException(
+                    "cannot read config file " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -129,6 +129,7 @@ public final class CsvTable {
             if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
                 header.set(0, header.get(0).substring(1));
             }
+            checkHeader(source, header);
             List<String[]> rows = new ArrayList<>();
             List<Integer> lines = new ArrayList<>();
             while (it.hasNext()) {
@@ -169,6 +170,34 @@ public final class CsvTable {
     }
 
     /** Column names in file order. */
+    /**
+     * A header must name its columns: names are trimmed, none may be empty, and a header whose
+     * names all read as numbers is a data row, i.e. the file has no header.
+     */
+    private static void checkHeader(String source, List<String> header) {
+        boolean allNumeric = !header.isEmpty();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i).trim();
+            header.set(i, name);
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(
+                        source + ": column " + (i + 1) + " of the header has no name");
+            }
+            try {
+                Double.parseDouble(name);
+            } catch (NumberFormatException e) {
+                allNumeric = false;
+            }
+        }
+        if (allNumeric) {
+            throw new IllegalArgumentException(
+                    source
+                            + " has no header row: its first line "
+                            + header
+                            + " is all numbers; add a header naming the columns");
+        }
+    }
+
     public List<String> header() {
         return header;
     }

@@ -3,9 +3,9 @@ package io.sgnflow.jobs.retrain;
 import io.sgnflow.connectors.kafka.KafkaInputDeserializationSchema;
 import io.sgnflow.connectors.kafka.KafkaInputSource;
 import io.sgnflow.connectors.kafka.KafkaSinks;
-import io.sgnflow.connectors.kafka.TransactionTimeoutCheck;
 import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.record.KafkaInput;
+import io.sgnflow.jobs.kafka.BrokerPreflight;
 import io.sgnflow.jobs.scoring.ParseFunction;
 import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.SgnFlowModel;
@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -82,17 +81,11 @@ public final class RetrainingJob {
                     KafkaInputDeserializationSchema.SIGNATURE_HEADER,
                     config.modelSigningKeyFile());
         }
-        if (config.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
-            long brokerMax =
-                    TransactionTimeoutCheck.verify(
-                            config.bootstrapServers(),
-                            config.clientProperties(),
-                            config.transactionTimeoutMs());
-            LOG.info(
-                    "Sink transaction.timeout.ms={} within the broker's maximum {}",
-                    config.transactionTimeoutMs(),
-                    brokerMax);
-        }
+        BrokerPreflight.check(
+                config.bootstrapServers(),
+                config.clientProperties(),
+                config.deliveryGuarantee(),
+                config.transactionTimeoutMs());
 
         env.setParallelism(config.parallelism());
         env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);

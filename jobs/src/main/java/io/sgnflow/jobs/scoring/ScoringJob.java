@@ -6,11 +6,11 @@ import io.sgnflow.connectors.kafka.KafkaInputDeserializationSchema;
 import io.sgnflow.connectors.kafka.KafkaInputSource;
 import io.sgnflow.connectors.kafka.KafkaSinks;
 import io.sgnflow.connectors.kafka.ScoredEventSerializationSchema;
-import io.sgnflow.connectors.kafka.TransactionTimeoutCheck;
 import io.sgnflow.connectors.record.DeadLetterRecord;
 import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.record.KafkaInput;
 import io.sgnflow.connectors.record.ScoredEvent;
+import io.sgnflow.jobs.kafka.BrokerPreflight;
 import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.io.ModelFile;
@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -99,17 +98,11 @@ public final class ScoringJob {
                             + " can write to {} can replace the serving model",
                     config.modelUpdatesTopic());
         }
-        if (config.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
-            long brokerMax =
-                    TransactionTimeoutCheck.verify(
-                            config.bootstrapServers(),
-                            config.clientProperties(),
-                            config.transactionTimeoutMs());
-            LOG.info(
-                    "Sink transaction.timeout.ms={} within the broker's maximum {}",
-                    config.transactionTimeoutMs(),
-                    brokerMax);
-        }
+        BrokerPreflight.check(
+                config.bootstrapServers(),
+                config.clientProperties(),
+                config.deliveryGuarantee(),
+                config.transactionTimeoutMs());
 
         env.setParallelism(config.parallelism());
         env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);

@@ -30,6 +30,20 @@ class ScoreCommandTest {
     }
 
     @Test
+    void refusesToOverwriteItsInputAndStillEndsStdoutWithJson() throws Exception {
+        Path data = TestData.write(dir.resolve("in.csv"), TestData.rows(20, 0, 3));
+        String before = Files.readString(data);
+
+        CliRun run = CliRun.of("score", "--model", model, "--data", data, "--out", data);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(SgnCli.EXIT_BAD_INPUT);
+        assertThat(run.stderr()).contains("is the input file");
+        assertThat(run.json().path("exitCode").asInt()).isEqualTo(SgnCli.EXIT_BAD_INPUT);
+        assertThat(run.json().path("error").asText()).contains("is the input file");
+        assertThat(Files.readString(data)).isEqualTo(before);
+    }
+
+    @Test
     void writesOneScoreRowPerInputRowInOrderWithTheLabel() throws Exception {
         List<String> rows = TestData.rows(50, 5, 12);
         Path data = TestData.write(dir.resolve("in.csv"), rows);

@@ -113,7 +113,8 @@ class TrainCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains("file not found").contains(missing.toString());
         assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
-        assertThat(run.stdout()).isEmpty();
+        assertThat(run.json().path("exitCode").asInt()).isEqualTo(2);
+        assertThat(run.json().path("error").asText()).contains(missing.toString());
     }
 
     @Test

@@ -19,6 +19,27 @@ class CsvTableTest {
     @TempDir Path dir;
 
     @Test
+    void rejectsAFileWhoseFirstLineIsAllNumbers() throws Exception {
+        Path file = Files.writeString(dir.resolve("t.csv"), "1.5,2,0\n3,4,1\n");
+
+        assertThatThrownBy(() -> CsvTable.read(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has no header row")
+                .hasMessageContaining("1.5");
+    }
+
+    @Test
+    void trimsHeaderNamesAndRejectsAnEmptyOne() throws Exception {
+        Path spaced = Files.writeString(dir.resolve("s.csv"), "a, b ,c\n1,2,3\n");
+        Path blank = Files.writeString(dir.resolve("b.csv"), "a,,c\n1,2,3\n");
+
+        assertThat(CsvTable.read(spaced).header()).containsExactly("a", "b", "c");
+        assertThatThrownBy(() -> CsvTable.read(blank))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("column 2 of the header has no name");
+    }
+
+    @Test
     void readsHeaderAndRowsOfAPlainFile() throws Exception {
         Path file = Files.writeString(dir.resolve("t.csv"), "a,b,label\n1,2,0\n3,4.5e-1,1\n");
 

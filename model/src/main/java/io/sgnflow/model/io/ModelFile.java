@@ -150,7 +150,8 @@ public final class ModelFile {
             throw new InvalidModelFileException(
                     "unknown model file format '" + format + "', expected '" + FORMAT + "'");
         }
-        int formatVersion = root.path("formatVersion").asInt(-1);
+        JsonNode formatVersionNode = root.path("formatVersion");
+        int formatVersion = formatVersionNode.isInt() ? formatVersionNode.asInt() : -1;
         if (formatVersion != FORMAT_VERSION) {
             throw new InvalidModelFileException(
                     "unsupported model file format version "

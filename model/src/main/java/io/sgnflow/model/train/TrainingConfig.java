@@ -340,8 +340,12 @@ public final class TrainingConfig {
         public TrainingConfig build() {
             check(hiddenWidths.length > 0, "hidden widths", Arrays.toString(hiddenWidths));
             for (int w : hiddenWidths) {
-                check(w > 0, "hidden width", String.valueOf(w));
+                check(w > 0 && w <= 4096, "hidden width (1..4096)", String.valueOf(w));
             }
+            check(
+                    hiddenWidths.length <= 16,
+                    "hidden layers (1..16)",
+                    String.valueOf(hiddenWidths.length));
             check(activation != null, "activation", "null");
             check(steps >= 1 && steps <= 1024, "steps (1..1024)", String.valueOf(steps));
             check(
