@@ -170,7 +170,12 @@ public final class SgnFlowModel {
         return rows;
     }
 
-    void checkEvent(double[] x) {
+    /**
+     * Checks that {@code x} can be scored: length D and every value finite.
+     *
+     * @throws IllegalArgumentException naming the feature otherwise
+     */
+    public void checkEvent(double[] x) {
         int d = dim();
         if (x.length != d) {
             throw new IllegalArgumentException(
@@ -188,6 +193,11 @@ public final class SgnFlowModel {
             double[] x, double[] standardized, double[] scratch, double[] z, PhaseState state) {
         encodeUnchecked(x, standardized, scratch, z, state);
         return constantLogDet - 0.5 * state.squaredNorm();
+    }
+
+    /** −(D/2)·log 2π − Σ s_i − Σ log σ_i, the part of log p(x) that does not depend on x. */
+    double constantLogDet() {
+        return constantLogDet;
     }
 
     void encodeUnchecked(
