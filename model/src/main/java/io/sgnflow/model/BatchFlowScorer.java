@@ -28,6 +28,12 @@ public final class BatchFlowScorer {
     /** Events per tile when none is given: tile buffers and weights then fit in L1/L2. */
     public static final int DEFAULT_TILE = 32;
 
+    /**
+     * Tiles of fewer events than this are scored one event at a time (dot-product matvecs, still
+     * with fused kicks): a tile loop of length 1–3 costs more in loop overhead than it gains.
+     */
+    static final int SINGLE_BELOW = 4;
+
     private final SgnFlowModel model;
     private final int dim;
     private final int half;
@@ -58,6 +64,11 @@ public final class BatchFlowScorer {
     private final double[][] w;
     private final double[][] force;
     private final double[] squared;
+
+    /** Single-event state z = (q, p, c) and force, for {@link #single}. */
+    private final double[] z1;
+
+    private final double[] force1;
 
     public BatchFlowScorer(SgnFlowModel model) {
         this(model, DEFAULT_TILE);
@@ -112,6 +123,8 @@ public final class BatchFlowScorer {
         w = new double[dim][tile];
         force = new double[half][tile];
         squared = new double[tile];
+        z1 = new double[dim];
+        force1 = new double[half];
         double[][] qInput = new double[half + casimir][];
         double[][] pInput = new double[half + casimir][];
         for (int i = 0; i < half; i++) {
@@ -202,6 +215,12 @@ public final class BatchFlowScorer {
     void logLikelihoodsUnchecked(double[][] batch, int count, double[] out) {
         for (int start = 0; start < count; start += tile) {
             int m = Math.min(tile, count - start);
+            if (m < SINGLE_BELOW) {
+                for (int e = 0; e < m; e++) {
+                    out[start + e] = single(batch[start + e]);
+                }
+                continue;
+            }
             loadTile(batch, start, m);
             inverseFlow(m);
             double[] sq = squared;
@@ -218,6 +237,55 @@ public final class BatchFlowScorer {
                 out[start + e] = constantLogDet - 0.5 * sq[e];
             }
         }
+    }
+
+    /**
+     * One event, in the reference's order of operations (dot-product matvecs), with the fused
+     * kicks.
+     */
+    private double single(double[] x) {
+        double[] v = z1;
+        for (int i = 0; i < dim; i++) {
+            v[permutation[i]] = (x[i] - mean[i]) / scale[i] - shift[i];
+        }
+        for (int i = 1; i < dim; i++) {
+            double[] li = lower[i];
+            double acc = v[i];
+            for (int j = 0; j < i; j++) {
+                acc -= li[j] * v[j];
+            }
+            v[i] = acc;
+        }
+        // Back substitution in place: entries above i already hold z.
+        for (int i = dim - 1; i >= 0; i--) {
+            double[] ui = upper[i];
+            double acc = v[i];
+            for (int j = i + 1; j < dim; j++) {
+                acc -= ui[j] * v[j];
+            }
+            v[i] = acc * inverseDiagonal[i];
+        }
+        int steps = drifts.length;
+        for (int s = 0; s <= steps; s++) {
+            potential.forceSingle(v, 0, force1);
+            double coefficient = kicks[s];
+            for (int i = 0; i < half; i++) {
+                v[half + i] += coefficient * force1[i];
+            }
+            if (s == steps) {
+                break;
+            }
+            kinetic.forceSingle(v, half, force1);
+            coefficient = drifts[s];
+            for (int i = 0; i < half; i++) {
+                v[i] += coefficient * force1[i];
+            }
+        }
+        double sum = 0;
+        for (int i = 0; i < dim; i++) {
+            sum += v[i] * v[i];
+        }
+        return constantLogDet - 0.5 * sum;
     }
 
     /** Standardise, subtract the shift, permute, and solve L v = w, U z = v, for m events. */
@@ -347,6 +415,12 @@ public final class BatchFlowScorer {
         /** Per layer below the last: W_{l+1}ᵀ δ_{l+1}. */
         private final double[][][] transposed;
 
+        /** Single-event scratch per layer: h → σ' → δ, σ(h), Wᵀδ. */
+        private final double[][] single;
+
+        private final double[][] singleAct;
+        private final double[][] singleT;
+
         Net(
                 EnergyNetwork net,
                 int offset,
@@ -365,6 +439,9 @@ public final class BatchFlowScorer {
             act = new double[layers][][];
             delta = new double[layers][][];
             transposed = new double[layers][][];
+            single = new double[layers][];
+            singleAct = new double[layers][];
+            singleT = new double[layers][];
             for (int l = 0; l < layers; l++) {
                 widths[l] = net.width(l);
                 int fan = net.fanIn(l);
@@ -376,9 +453,102 @@ public final class BatchFlowScorer {
                 act[l] = l < layers - 1 ? new double[widths[l]][tile] : null;
                 delta[l] = new double[widths[l]][tile];
                 transposed[l] = l < layers - 1 ? new double[widths[l]][tile] : null;
+                single[l] = new double[widths[l]];
+                singleAct[l] = new double[widths[l]];
+                singleT[l] = new double[widths[l]];
             }
             output = new double[widths[layers - 1]];
             System.arraycopy(params, offset + net.outputOffset(), output, 0, widths[layers - 1]);
+        }
+
+        /**
+         * ∇_block f for one event whose z = (q, p, c) is {@code zv}, the block starting at {@code
+         * blockOffset}; the same operations in the same order as {@link EnergyNetwork#force}.
+         */
+        void forceSingle(double[] zv, int blockOffset, double[] out) {
+            int last = layers - 1;
+            int casimirIndex = 2 * blockDim;
+            for (int l = 0; l < layers; l++) {
+                double[] wl = weights[l];
+                double[] bl = biases[l];
+                double[] h = single[l];
+                double[] a = singleAct[l];
+                int width = widths[l];
+                if (l == 0) {
+                    int fan = inputDim;
+                    for (int j = 0; j < width; j++) {
+                        int row = j * fan;
+                        double acc = bl[j];
+                        for (int k = 0; k < blockDim; k++) {
+                            acc += wl[row + k] * zv[blockOffset + k];
+                        }
+                        if (fan > blockDim) {
+                            acc += wl[row + blockDim] * zv[casimirIndex];
+                        }
+                        h[j] = acc;
+                    }
+                } else {
+                    double[] in = singleAct[l - 1];
+                    int fan = widths[l - 1];
+                    for (int j = 0; j < width; j++) {
+                        int row = j * fan;
+                        double acc = bl[j];
+                        for (int k = 0; k < fan; k++) {
+                            acc += wl[row + k] * in[k];
+                        }
+                        h[j] = acc;
+                    }
+                }
+                boolean lastLayer = l == last;
+                for (int j = 0; j < width; j++) {
+                    double x = h[j];
+                    double t;
+                    double slope;
+                    if (activation == Activation.TANH) {
+                        t = Activation.tanh(x);
+                        slope = 1.0 - t * t;
+                    } else {
+                        t = activation.value(x);
+                        slope = activation.slope(x, t);
+                    }
+                    if (!lastLayer) {
+                        a[j] = t;
+                    }
+                    h[j] = lastLayer ? output[j] * slope : slope;
+                }
+            }
+            for (int l = last - 1; l >= 0; l--) {
+                double[] wn = weights[l + 1];
+                int cols = widths[l];
+                double[] t = singleT[l];
+                double[] next = single[l + 1];
+                for (int j = 0; j < cols; j++) {
+                    t[j] = 0;
+                }
+                for (int i = 0; i < widths[l + 1]; i++) {
+                    double vi = next[i];
+                    int row = i * cols;
+                    for (int j = 0; j < cols; j++) {
+                        t[j] += wn[row + j] * vi;
+                    }
+                }
+                double[] d = single[l];
+                for (int j = 0; j < cols; j++) {
+                    d[j] = d[j] * t[j];
+                }
+            }
+            double[] w0 = weights[0];
+            double[] d0 = single[0];
+            for (int k = 0; k < blockDim; k++) {
+                out[k] = 0;
+            }
+            for (int j = 0; j < widths[0]; j++) {
+                double d = d0[j];
+                int row = j * inputDim;
+                for (int k = 0; k < blockDim; k++) {
+                    out[k] += w0[row + k] * d;
+                }
+            }
         }
 
         /** Writes ∇_block f for the m events of the tile into {@code out} ([n][tile]). */
