@@ -189,7 +189,12 @@ public final class SgnFlowModel {
         return rows;
     }
 
-    void checkEvent(double[] x) {
+    /**
+     * Checks that {@code x} can be scored: length D and every value finite.
+     *
+     * @throws IllegalArgumentException naming the feature otherwise
+     */
+    public void checkEvent(double[] x) {
         int d = dim();
         if (x.length != d) {
             throw new IllegalArgumentException(
@@ -210,6 +215,11 @@ public final class SgnFlowModel {
         // An event ~1e154 standard units away overflows ‖z0‖²; report the lowest finite value
         // rather than −∞, so it is still scored (and flagged) instead of rejected.
         return ll == Double.NEGATIVE_INFINITY ? LOWEST_LOG_LIKELIHOOD : ll;
+    }
+
+    /** −(D/2)·log 2π − Σ s_i − Σ log σ_i, the part of log p(x) that does not depend on x. */
+    double constantLogDet() {
+        return constantLogDet;
     }
 
     void encodeUnchecked(

@@ -46,6 +46,7 @@ import picocli.CommandLine.ScopeType;
             EvaluateCommand.class,
             CheckCommand.class,
             SampleCommand.class,
+            BenchCommand.class,
             io.sgnflow.jobs.scoring.ScoreStreamCommand.class,
             io.sgnflow.jobs.retrain.RetrainStreamCommand.class,
             io.sgnflow.jobs.demo.DemoCommand.class,

@@ -250,22 +250,37 @@ public final class ScoringFunction
         SgnFlowModel model = model(bytes);
         String version = String.valueOf(model.version());
         double tau = model.threshold().threshold();
+        // Resolve and check every event first; the rows that pass are scored as one batch by the
+        // batched kernel, and each row that fails goes to the dead letters on its own.
+        int total = events.size();
+        EventRecord[] accepted = new EventRecord[total];
+        double[][] rows = new double[total][];
+        int count = 0;
         for (EventRecord e : events) {
             Resolution resolution = resolver.resolve(e);
             if (!resolution.isOk()) {
                 emitDead(resolution.deadLetter(), version, ctx);
                 continue;
             }
-            double ll;
             try {
-                ll = scorer.logLikelihood(resolution.values());
+                model.checkEvent(resolution.values());
             } catch (IllegalArgumentException ex) {
-                DeadLetterRecord dead =
+                emitDead(
                         DeadLetterRecord.forEvent(
-                                e, DeadLetterReason.SCORING_FAILED, ex.getMessage());
-                emitDead(dead, version, ctx);
+                                e, DeadLetterReason.SCORING_FAILED, ex.getMessage()),
+                        version,
+                        ctx);
                 continue;
             }
+            accepted[count] = e;
+            rows[count] = resolution.values();
+            count++;
+        }
+        double[] lls = new double[count];
+        scorer.logLikelihoods(rows, count, lls);
+        for (int i = 0; i < count; i++) {
+            EventRecord e = accepted[i];
+            double ll = lls[i];
             if (Double.isNaN(ll)) {
                 emitDead(
                         DeadLetterRecord.forEvent(

@@ -33,11 +33,7 @@ public final class FlowGradient {
     private final double[] wBar;
     private final double[] zBar;
     private final PhaseState state;
-    // Per-step recomputation: inputs and forces of the three shears, with their tapes.
-    private final double[] qIn;
-    private final double[] pIn;
-    private final double[] p1;
-    private final double[] q1;
+    // Per-step rebuild: the forces of the three shears, with their tapes.
     private final double[] force1;
     private final double[] forceT;
     private final double[] force2;
@@ -63,10 +59,6 @@ public final class FlowGradient {
         wBar = new double[d];
         zBar = new double[d];
         state = new PhaseState(arch);
-        qIn = new double[n];
-        pIn = new double[n];
-        p1 = new double[n];
-        q1 = new double[n];
         force1 = new double[n];
         forceT = new double[n];
         force2 = new double[n];
@@ -107,25 +99,32 @@ public final class FlowGradient {
         int tOff = arch.kineticOffset();
         double epsMax = arch.stepSizeMax();
         for (int k = 0; k < arch.steps(); k++) {
-            // Rebuild the input of inverse step k from its output.
-            integrator.forwardStep(params, k, state);
+            // Rebuild the input of inverse step k from its output (forward step k, the same
+            // arithmetic as LeapfrogIntegrator.forwardStep), keeping the three shears' tapes:
+            // they are the tapes of inverse step k at the rebuilt points, so nothing is
+            // evaluated twice.
             double[] c = state.c();
-            System.arraycopy(state.q(), 0, qIn, 0, n);
-            System.arraycopy(state.p(), 0, pIn, 0, n);
+            double[] q = state.q();
+            double[] p = state.p();
             double theta = params[arch.stepLogitOffset() + k];
             double sig = Activation.sigmoid(theta);
             double eps = epsMax * sig;
             double a = 0.5 * eps;
-            // Recompute the shears of inverse step k with tapes.
-            potential.force(params, vOff, qIn, c, force1, tapeV1);
+            // Shear 3 of the inverse step, p2 = p1 + a ∇V(q1), with q1 = q: undo it.
+            potential.force(params, vOff, q, c, force2, tapeV2);
             for (int i = 0; i < n; i++) {
-                p1[i] = pIn[i] + a * force1[i];
+                p[i] += -a * force2[i];
             }
-            kinetic.force(params, tOff, p1, c, forceT, tapeT);
+            // Shear 2, q1 = q − ε ∇T(p1): undo it.
+            kinetic.force(params, tOff, p, c, forceT, tapeT);
             for (int i = 0; i < n; i++) {
-                q1[i] = qIn[i] - eps * forceT[i];
+                q[i] += eps * forceT[i];
             }
-            potential.force(params, vOff, q1, c, force2, tapeV2);
+            // Shear 1, p1 = p + a ∇V(q): undo it; (q, p) is now the input of inverse step k.
+            potential.force(params, vOff, q, c, force1, tapeV1);
+            for (int i = 0; i < n; i++) {
+                p[i] += -a * force1[i];
+            }
 
             double aBar = 0;
             double epsBar = 0;
