@@ -82,6 +82,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (errors.size() > 10) {
             LOG.warn("Skipped {} rows in total", errors.size());
         }
+        rows.requireValidRows("--data", data);
 
         double[][] values = rows.validValues();
         boolean[] labels = rows.validLabels();

@@ -6,7 +6,11 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Properties;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -143,6 +147,24 @@ public final class SgnCli implements Runnable {
         }
     }
 
+    /** NIO's file exceptions often carry only the path as their message; name the problem too. */
+    static String describe(FileSystemException problem) {
+        String file = problem.getFile();
+        if (problem.getReason() != null) {
+            return file + ": " + problem.getReason();
+        }
+        if (problem instanceof FileAlreadyExistsException) {
+            return "a file is in the way where a directory or new file is needed: " + file;
+        }
+        if (problem instanceof NotDirectoryException) {
+            return "not a directory: " + file;
+        }
+        if (problem instanceof DirectoryNotEmptyException) {
+            return "directory not empty: " + file;
+        }
+        return "cannot use " + file + " (" + problem.getClass().getSimpleName() + ")";
+    }
+
     /** Failures while running: one line naming the problem, the exit code by kind. */
     private static final class Failures implements IExecutionExceptionHandler {
         @Override
@@ -161,6 +183,9 @@ public final class SgnCli implements Runnable {
             } else if (ex instanceof AccessDeniedException denied) {
                 code = EXIT_BAD_INPUT;
                 message = "permission denied: " + denied.getFile();
+            } else if (ex instanceof FileSystemException fileProblem) {
+                code = EXIT_BAD_INPUT;
+                message = describe(fileProblem);
             } else if (ex instanceof IOException || ex instanceof UncheckedIOException) {
                 code = EXIT_BAD_INPUT;
                 message = ex.getMessage();

@@ -188,6 +188,7 @@ final class TrainCommand implements Callable<Integer> {
                 label == null ? "none" : "'" + label + "'");
         NumericRows rows = table.numeric(features, null);
         logSkipped(rows);
+        rows.requireValidRows("--data", data);
         double[][] values = rows.validValues();
         CliFiles.prepareOutput("--model-out", modelOut);
         LOG.info("Training on {} rows with {}", values.length, config);

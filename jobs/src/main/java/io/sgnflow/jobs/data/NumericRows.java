@@ -65,6 +65,28 @@ public final class NumericRows {
         return lines.length - validCount;
     }
 
+    /**
+     * Fails, naming the file and the first reason, when no row is usable, so that a command never
+     * reports figures (or errors) about zero rows as if the data had been read.
+     */
+    public void requireValidRows(String option, Object file) {
+        if (validCount > 0) {
+            return;
+        }
+        if (lines.length == 0) {
+            throw new IllegalArgumentException(option + ": " + file + " has no data rows");
+        }
+        throw new IllegalArgumentException(
+                option
+                        + ": "
+                        + file
+                        + " has no usable rows: all "
+                        + lines.length
+                        + " data rows were skipped (first: "
+                        + errors().get(0)
+                        + ")");
+    }
+
     public boolean isValid(int row) {
         return errors[row] == null;
     }

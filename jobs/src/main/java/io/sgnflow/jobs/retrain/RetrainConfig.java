@@ -557,13 +557,20 @@ public final class RetrainConfig implements Serializable {
                 check(transactionTimeoutMs > 0, "transaction timeout ms", transactionTimeoutMs);
             }
             Objects.requireNonNull(eventFormat, "event format");
-            check(windowSize != null && windowSize.toMillis() >= 1, "window size", windowSize);
-            check(
-                    windowSlide == null
-                            || (windowSlide.toMillis() >= 1
-                                    && windowSlide.compareTo(windowSize) <= 0),
-                    "window slide (1 ms .. window size)",
-                    windowSlide);
+            if (windowSize == null || windowSize.toMillis() < 1) {
+                throw new IllegalArgumentException(
+                        "window size must be at least 1 ms, was "
+                                + (windowSize == null ? "unset" : windowSize.toMillis() + " ms"));
+            }
+            if (windowSlide != null
+                    && (windowSlide.toMillis() < 1 || windowSlide.compareTo(windowSize) > 0)) {
+                throw new IllegalArgumentException(
+                        "window slide must be between 1 ms and the window size ("
+                                + windowSize.toMillis()
+                                + " ms), was "
+                                + windowSlide.toMillis()
+                                + " ms");
+            }
             check(
                     outOfOrderness != null && !outOfOrderness.isNegative(),
                     "out-of-orderness",

@@ -303,7 +303,7 @@ public final class RetrainStreamCommand implements Callable<Integer> {
                 .outOfOrderness(Duration.ofMillis(outOfOrdernessMs))
                 .idleness(Duration.ofMillis(idlenessMs))
                 .windowSize(Duration.ofMillis(windowSizeMs))
-                .windowSlide(windowSlideMs <= 0 ? null : Duration.ofMillis(windowSlideMs))
+                .windowSlide(windowSlideMs == 0 ? null : Duration.ofMillis(windowSlideMs))
                 .reservoirSize(reservoirSize)
                 .minEvents(minEvents)
                 .holdoutFraction(holdoutFraction)

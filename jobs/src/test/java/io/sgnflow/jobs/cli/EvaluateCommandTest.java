@@ -117,4 +117,18 @@ class EvaluateCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains("both classes");
     }
+
+    @Test
+    void failsNamingTheFirstReasonWhenNoRowIsUsable() throws Exception {
+        Path data =
+                TestData.write(dir.resolve("d.csv"), List.of("1.0,oops,3.0,0", "1.0,2.0,3.0,7"));
+
+        CliRun run = CliRun.of("evaluate", "--model", model, "--data", data);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr())
+                .contains("no usable rows")
+                .contains("all 2 data rows")
+                .contains("'oops'");
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.io.ModelFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +116,20 @@ class TrainCommandTest {
         assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(run.json().path("exitCode").asInt()).isEqualTo(2);
         assertThat(run.json().path("error").asText()).contains(missing.toString());
+    }
+
+    @Test
+    void rejectsModelOutputUnderAFileNamingTheProblem() throws Exception {
+        Path data = TestData.write(dir.resolve("t.csv"), TestData.rows(100, 0, 6));
+        Path blocker = Files.writeString(dir.resolve("blocker"), "not a directory");
+
+        CliRun run = CliRun.of(TestData.fastTraining(data, blocker.resolve("m.sgn")));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr())
+                .contains("a file is in the way")
+                .contains(blocker.toString())
+                .doesNotContain("\tat ");
     }
 
     @Test

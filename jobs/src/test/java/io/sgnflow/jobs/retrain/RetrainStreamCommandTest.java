@@ -84,6 +84,16 @@ class RetrainStreamCommandTest {
                                         "--model-store", "file:///s",
                                         "--window-size-ms", "1000",
                                         "--window-slide-ms", "5000"))
-                .hasMessageContaining("window slide");
+                .hasMessageContaining("window slide")
+                .hasMessageContaining("1000 ms")
+                .hasMessageContaining("was 5000 ms");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "--bootstrap-servers", "b:9092",
+                                        "--input-topic", "events",
+                                        "--model-store", "file:///s",
+                                        "--window-slide-ms", "-5"))
+                .hasMessageContaining("was -5 ms");
     }
 }

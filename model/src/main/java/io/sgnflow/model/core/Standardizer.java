@@ -1,5 +1,7 @@
 package io.sgnflow.model.core;
 
+import java.util.List;
+
 /**
  * Fixed per-feature affine standardisation y = (x − μ)/σ, the first, untrained part of the terminal
  * map's inverse. Its log-determinant −Σ log σ_i is part of every exact log-likelihood.
@@ -48,6 +50,14 @@ public final class Standardizer {
 
     /** Fits mean and standard deviation per column of {@code rows} ([rows, features]). */
     public static Standardizer fit(double[][] rows) {
+        return fit(rows, null);
+    }
+
+    /**
+     * As {@link #fit(double[][])}; {@code featureNames} (may be null) only make the error for a
+     * column whose spread overflows double precision name the feature.
+     */
+    public static Standardizer fit(double[][] rows, List<String> featureNames) {
         if (rows.length == 0) {
             throw new IllegalArgumentException("cannot standardise an empty data set");
         }
@@ -70,12 +80,29 @@ public final class Standardizer {
                 ss += dev * dev;
             }
             double sd = Math.sqrt(ss / rows.length);
+            if (!Double.isFinite(mu) || !Double.isFinite(sd)) {
+                throw new IllegalArgumentException(
+                        "feature "
+                                + (featureNames == null ? j : "'" + featureNames.get(j) + "'")
+                                + " spans values too large to standardise (largest |value| "
+                                + largestMagnitude(rows, j)
+                                + "; its mean or standard deviation overflows a double);"
+                                + " rescale the feature, e.g. to logarithms or smaller units");
+            }
             double floor = CONSTANT_SCALE_FLOOR * Math.max(1.0, Math.abs(mu));
             mean[j] = same ? first : mu;
             constant[j] = same;
             scale[j] = same ? floor : Math.max(sd, floor);
         }
         return new Standardizer(mean, scale, constant);
+    }
+
+    private static double largestMagnitude(double[][] rows, int column) {
+        double largest = 0;
+        for (double[] row : rows) {
+            largest = Math.max(largest, Math.abs(row[column]));
+        }
+        return largest;
     }
 
     public int dim() {

@@ -136,7 +136,9 @@ public final class ModelFile {
         } catch (JsonProcessingException e) {
             throw new InvalidModelFileException(
                     "model file is not valid JSON (truncated or corrupt?): "
-                            + e.getOriginalMessage()
+                            // Jackson hides the source as "[Source: REDACTED (...); line..."
+                            // in nested locations; that note means nothing to a user.
+                            + e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[")
                             + " at line "
                             + e.getLocation().getLineNr()
                             + " column "

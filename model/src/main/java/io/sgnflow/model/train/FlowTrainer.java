@@ -113,7 +113,7 @@ public final class FlowTrainer {
                             config.steps(),
                             config.outputNormBound(),
                             config.spectralBound());
-            standardizer = Standardizer.fit(train);
+            standardizer = Standardizer.fit(train, featureNames);
             permutation = TerminalMap.identity(d);
             params = new double[arch.parameterCount()];
             initialise(

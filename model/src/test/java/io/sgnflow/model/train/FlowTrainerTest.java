@@ -175,6 +175,21 @@ class FlowTrainerTest {
     }
 
     @Test
+    void rejectsAFeatureWhoseSpreadOverflowsNamingIt() {
+        double[][] rows = twoMoons(50, new Random(29));
+        rows[3][0] = 1e308;
+        rows[4][0] = -1e308;
+        FlowTrainer trainer =
+                new FlowTrainer(TrainingConfig.builder().build(), FlowTrainer.Listener.NONE);
+
+        assertThatThrownBy(() -> trainer.train(rows, List.of("cpu", "memory")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("feature 'cpu'")
+                .hasMessageContaining("1.0E308")
+                .hasMessageContaining("rescale");
+    }
+
+    @Test
     void warmStartKeepsArchitectureAndRaisesTheVersion() {
         double[][] rows = twoMoons(800, new Random(29));
         TrainingConfig config =

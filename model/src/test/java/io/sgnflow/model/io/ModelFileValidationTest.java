@@ -1,0 +1,80 @@
+package io.sgnflow.model.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.TestModels;
+import io.sgnflow.model.core.Activation;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** What the README promises about model files: byte-stable round trips and named load errors. */
+class ModelFileValidationTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SgnFlowModel model =
+            TestModels.random(TestModels.architecture(5, 3, Activation.TANH, 8), 11);
+
+    @Test
+    void saveLoadSaveGivesIdenticalBytesAndTheSameScores() {
+        byte[] first = ModelFile.toBytes(model);
+        SgnFlowModel loaded = ModelFile.fromBytes(first);
+
+        assertThat(ModelFile.toBytes(loaded)).isEqualTo(first);
+        double[] event = {0.3, -1.2, 0.8, 2.0, -0.4};
+        assertThat(loaded.newScorer().logLikelihood(event))
+                .isEqualTo(model.newScorer().logLikelihood(event));
+    }
+
+    @Test
+    void truncatedFileIsNamedAsInvalidJsonWithoutJacksonInternals() {
+        byte[] bytes = ModelFile.toBytes(model);
+
+        assertThatThrownBy(() -> ModelFile.fromBytes(Arrays.copyOf(bytes, bytes.length / 2)))
+                .isInstanceOf(InvalidModelFileException.class)
+                .hasMessageContaining("not valid JSON")
+                .hasMessageNotContaining("REDACTED")
+                .hasMessageNotContaining("StreamReadFeature");
+    }
+
+    @Test
+    void editedBodyFailsTheChecksumNamingBothHashes() {
+        String text = new String(ModelFile.toBytes(model), StandardCharsets.UTF_8);
+        String edited = text.replaceFirst("\"f0\"", "\"fx\"");
+        assertThat(edited).isNotEqualTo(text);
+
+        assertThatThrownBy(() -> ModelFile.fromBytes(edited.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidModelFileException.class)
+                .hasMessageContaining("checksum mismatch")
+                .hasMessageContaining("body hashes to");
+    }
+
+    @Test
+    void unknownFormatVersionIsNamed() {
+        String text = new String(ModelFile.toBytes(model), StandardCharsets.UTF_8);
+        String future = text.replaceFirst("\"formatVersion\":1,", "\"formatVersion\":99,");
+        assertThat(future).isNotEqualTo(text);
+
+        assertThatThrownBy(() -> ModelFile.fromBytes(future.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidModelFileException.class)
+                .hasMessageContaining("format version 99");
+    }
+
+    @Test
+    void nonFiniteParameterWithAValidChecksumIsRejectedNamingIt() throws Exception {
+        ObjectNode root = (ObjectNode) JSON.readTree(ModelFile.toBytes(model));
+        ObjectNode body = (ObjectNode) root.get("body");
+        ((ArrayNode) body.get("parameters")).set(4, JSON.getNodeFactory().textNode("NaN"));
+        root.put("sha256", ModelFile.sha256(JSON.writeValueAsBytes(body)));
+
+        assertThatThrownBy(() -> ModelFile.fromBytes(JSON.writeValueAsBytes(root)))
+                .isInstanceOf(InvalidModelFileException.class)
+                .hasMessageContaining("parameters[4]")
+                .hasMessageContaining("not a finite number");
+    }
+}
