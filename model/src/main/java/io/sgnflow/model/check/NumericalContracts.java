@@ -1,6 +1,8 @@
 package io.sgnflow.model.check;
 
 import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.core.FlowArchitecture;
+import io.sgnflow.model.core.LeapfrogIntegrator;
 import io.sgnflow.model.core.PhaseState;
 
 /**
@@ -13,6 +15,9 @@ import io.sgnflow.model.core.PhaseState;
 public final class NumericalContracts {
     /** Relative finite-difference step. */
     static final double FD_STEP = 1e-5;
+
+    /** Relative step of the five-point stencil, near its optimum ε^(1/5) for doubles. */
+    static final double FIVE_POINT_STEP = 1e-5;
 
     private NumericalContracts() {}
 
@@ -82,21 +87,29 @@ public final class NumericalContracts {
         return worst;
     }
 
-    /** log p(x) from the finite-difference Jacobian of x ↦ z0. */
+    /**
+     * log p(x) from the finite-difference Jacobian of x ↦ z0. Five-point stencil (error O(h⁴)):
+     * trained models on many features (SMD, D = 38) have log p of a few hundred nats and Jacobians
+     * sharp enough that the three-point stencil's O(h²) error alone reached 6e-6 nats.
+     */
     public static double bruteForceLogLikelihood(SgnFlowModel model, double[] x) {
         int d = model.dim();
         double[] scale = model.standardizer().scale();
         double[][] jac = new double[d][d];
-        double[] plus = x.clone();
+        double[] probe = x.clone();
         for (int j = 0; j < d; j++) {
-            double h = FD_STEP * scale[j];
-            plus[j] = x[j] + h;
-            double[] zp = model.encode(plus);
-            plus[j] = x[j] - h;
-            double[] zm = model.encode(plus);
-            plus[j] = x[j];
+            double h = FIVE_POINT_STEP * scale[j];
+            probe[j] = x[j] + 2 * h;
+            double[] z2p = model.encode(probe);
+            probe[j] = x[j] + h;
+            double[] z1p = model.encode(probe);
+            probe[j] = x[j] - h;
+            double[] z1m = model.encode(probe);
+            probe[j] = x[j] - 2 * h;
+            double[] z2m = model.encode(probe);
+            probe[j] = x[j];
             for (int i = 0; i < d; i++) {
-                jac[i][j] = (zp[i] - zm[i]) / (2 * h);
+                jac[i][j] = (-z2p[i] + 8 * z1p[i] - 8 * z1m[i] + z2m[i]) / (12 * h);
             }
         }
         double[] z0 = model.encode(x);
@@ -149,9 +162,17 @@ public final class NumericalContracts {
     }
 
     private static double flowLogDet(SgnFlowModel model, double[] z, boolean forward) {
-        int d = model.dim();
-        double[] params = model.parameters();
-        PhaseState state = new PhaseState(model.architecture());
+        return flowLogDet(model.architecture(), model.parameters(), z, forward);
+    }
+
+    /**
+     * log|det| of Φ (or Φ⁻¹) of a Hamiltonian core at z, by a central finite-difference Jacobian
+     * and LU; zero in exact arithmetic.
+     */
+    static double flowLogDet(FlowArchitecture arch, double[] params, double[] z, boolean forward) {
+        int d = arch.dim();
+        LeapfrogIntegrator integrator = new LeapfrogIntegrator(arch);
+        PhaseState state = new PhaseState(arch);
         double[][] jac = new double[d][d];
         double[] probe = z.clone();
         double[] outPlus = new double[d];
@@ -159,9 +180,9 @@ public final class NumericalContracts {
         for (int j = 0; j < d; j++) {
             double h = FD_STEP * Math.max(1.0, Math.abs(z[j]));
             probe[j] = z[j] + h;
-            apply(model, params, state, probe, outPlus, forward);
+            apply(integrator, params, state, probe, outPlus, forward);
             probe[j] = z[j] - h;
-            apply(model, params, state, probe, outMinus, forward);
+            apply(integrator, params, state, probe, outMinus, forward);
             probe[j] = z[j];
             for (int i = 0; i < d; i++) {
                 jac[i][j] = (outPlus[i] - outMinus[i]) / (2 * h);
@@ -171,7 +192,7 @@ public final class NumericalContracts {
     }
 
     private static void apply(
-            SgnFlowModel model,
+            LeapfrogIntegrator integrator,
             double[] params,
             PhaseState state,
             double[] in,
@@ -179,9 +200,9 @@ public final class NumericalContracts {
             boolean forward) {
         state.load(in);
         if (forward) {
-            model.integrator().forward(params, state);
+            integrator.forward(params, state);
         } else {
-            model.integrator().inverse(params, state);
+            integrator.inverse(params, state);
         }
         state.store(out);
     }
