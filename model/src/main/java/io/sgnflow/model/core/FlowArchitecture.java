@@ -222,6 +222,15 @@ public final class FlowArchitecture {
         return shiftOffset;
     }
 
+    /**
+     * Length of the Hamiltonian core's part of the layout (V, T and the step logits), which is its
+     * prefix: the integrator and {@link SpectralNorm} read nothing beyond it, so SGN-VAE keeps its
+     * latent core in the same layout without a terminal map.
+     */
+    public int coreParameterCount() {
+        return stepLogitOffset + steps;
+    }
+
     /** Length of the flat parameter vector. */
     public int parameterCount() {
         return parameterCount;

@@ -1,8 +1,8 @@
 package io.sgnflow.model.train;
 
-import io.sgnflow.model.core.Activation;
 import io.sgnflow.model.core.EnergyNetwork;
 import io.sgnflow.model.core.FlowArchitecture;
+import io.sgnflow.model.core.LeapfrogAdjoint;
 import io.sgnflow.model.core.LeapfrogIntegrator;
 import io.sgnflow.model.core.PhaseState;
 import io.sgnflow.model.core.TerminalMap;
@@ -33,17 +33,10 @@ public final class FlowGradient {
     private final double[] wBar;
     private final double[] zBar;
     private final PhaseState state;
-    // Per-step rebuild: the forces of the three shears, with their tapes.
-    private final double[] force1;
-    private final double[] forceT;
-    private final double[] force2;
+    private final LeapfrogAdjoint adjoint;
     private final double[] qBar;
     private final double[] pBar;
     private final double[] cBar;
-    private final double[] upstream;
-    private final EnergyNetwork.Tape tapeV1;
-    private final EnergyNetwork.Tape tapeT;
-    private final EnergyNetwork.Tape tapeV2;
 
     public FlowGradient(FlowArchitecture arch, int[] permutation) {
         this.arch = arch;
@@ -59,16 +52,10 @@ public final class FlowGradient {
         wBar = new double[d];
         zBar = new double[d];
         state = new PhaseState(arch);
-        force1 = new double[n];
-        forceT = new double[n];
-        force2 = new double[n];
+        adjoint = new LeapfrogAdjoint(arch);
         qBar = new double[n];
         pBar = new double[n];
         cBar = new double[m];
-        upstream = new double[n];
-        tapeV1 = arch.potential().newTape();
-        tapeT = arch.kinetic().newTape();
-        tapeV2 = arch.potential().newTape();
     }
 
     /**
@@ -93,62 +80,8 @@ public final class FlowGradient {
         }
 
         // Φ⁻¹ ran steps K−1 … 0; walk back through them in the order 0 … K−1.
-        EnergyNetwork potential = arch.potential();
-        EnergyNetwork kinetic = arch.kinetic();
-        int vOff = arch.potentialOffset();
-        int tOff = arch.kineticOffset();
-        double epsMax = arch.stepSizeMax();
         for (int k = 0; k < arch.steps(); k++) {
-            // Rebuild the input of inverse step k from its output (forward step k, the same
-            // arithmetic as LeapfrogIntegrator.forwardStep), keeping the three shears' tapes:
-            // they are the tapes of inverse step k at the rebuilt points, so nothing is
-            // evaluated twice.
-            double[] c = state.c();
-            double[] q = state.q();
-            double[] p = state.p();
-            double theta = params[arch.stepLogitOffset() + k];
-            double sig = Activation.sigmoid(theta);
-            double eps = epsMax * sig;
-            double a = 0.5 * eps;
-            // Shear 3 of the inverse step, p2 = p1 + a ∇V(q1), with q1 = q: undo it.
-            potential.force(params, vOff, q, c, force2, tapeV2);
-            for (int i = 0; i < n; i++) {
-                p[i] += -a * force2[i];
-            }
-            // Shear 2, q1 = q − ε ∇T(p1): undo it.
-            kinetic.force(params, tOff, p, c, forceT, tapeT);
-            for (int i = 0; i < n; i++) {
-                q[i] += eps * forceT[i];
-            }
-            // Shear 1, p1 = p + a ∇V(q): undo it; (q, p) is now the input of inverse step k.
-            potential.force(params, vOff, q, c, force1, tapeV1);
-            for (int i = 0; i < n; i++) {
-                p[i] += -a * force1[i];
-            }
-
-            double aBar = 0;
-            double epsBar = 0;
-            // Shear 3: p2 = p1 + a ∇V(q1).
-            for (int i = 0; i < n; i++) {
-                aBar += pBar[i] * force2[i];
-                upstream[i] = a * pBar[i];
-            }
-            potential.backward(params, vOff, tapeV2, upstream, grad, qBar, cBar);
-            // Shear 2: q1 = q − ε ∇T(p1).
-            for (int i = 0; i < n; i++) {
-                epsBar -= qBar[i] * forceT[i];
-                upstream[i] = -eps * qBar[i];
-            }
-            kinetic.backward(params, tOff, tapeT, upstream, grad, pBar, cBar);
-            // Shear 1: p1 = p + a ∇V(q).
-            for (int i = 0; i < n; i++) {
-                aBar += pBar[i] * force1[i];
-                upstream[i] = a * pBar[i];
-            }
-            potential.backward(params, vOff, tapeV1, upstream, grad, qBar, cBar);
-
-            epsBar += 0.5 * aBar;
-            grad[arch.stepLogitOffset() + k] += epsBar * epsMax * sig * (1 - sig);
+            adjoint.backStep(params, k, true, state, qBar, pBar, cBar, grad);
         }
 
         // The rebuilt state is now z = g⁻¹(y); its adjoint flows into the terminal map.

@@ -13,13 +13,8 @@ import io.sgnflow.model.core.TerminalMap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Maximum-likelihood training of an SGN-Flow model (DESIGN §2.4): Adam on minibatches of the exact
@@ -37,10 +32,6 @@ import java.util.concurrent.Future;
  * at a time.
  */
 public final class FlowTrainer {
-    private static final double ADAM_BETA1 = 0.9;
-    private static final double ADAM_BETA2 = 0.999;
-    private static final double ADAM_EPS = 1e-8;
-
     /** Receives progress once per epoch (epoch 0 is the initial state). */
     @FunctionalInterface
     public interface Listener {
@@ -74,31 +65,13 @@ public final class FlowTrainer {
             double[][] input, List<String> featureNames, SgnFlowModel start, long version) {
         long t0 = System.nanoTime();
         int d = featureNames.size();
-        checkRows(input, d);
-        double[][] rows = input;
-        int duplicates = 0;
-        if (config.dropDuplicates()) {
-            rows = distinctRows(input);
-            duplicates = input.length - rows.length;
-        }
-        if (rows.length < 10) {
-            throw new IllegalArgumentException(
-                    "training needs at least 10 distinct rows, found " + rows.length);
-        }
         Random random = new Random(config.seed());
-        int[] order = shuffled(rows.length, random);
-        int validationCount =
-                Math.max(1, (int) Math.round(rows.length * config.validationFraction()));
-        int trainCount = rows.length - validationCount;
-        double[][] train = new double[trainCount][];
-        double[][] validation = new double[validationCount][];
-        for (int i = 0; i < rows.length; i++) {
-            if (i < trainCount) {
-                train[i] = rows[order[i]];
-            } else {
-                validation[i - trainCount] = rows[order[i]];
-            }
-        }
+        TrainingSplit split = TrainingSplit.of(input, d, config, random);
+        double[][] train = split.train();
+        double[][] validation = split.validation();
+        int trainCount = train.length;
+        int validationCount = validation.length;
+        int duplicates = split.duplicatesRemoved();
 
         FlowArchitecture arch;
         Standardizer standardizer;
@@ -136,13 +109,21 @@ public final class FlowTrainer {
         SpectralNorm projector = new SpectralNorm(arch, config.seed() + 1);
         projector.project(params, 20);
         int threads = Math.min(config.threads(), Math.max(1, config.batchSize() / 16));
-        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
-        try {
-            FlowGradient[] workers = new FlowGradient[threads];
-            double[][] workerGrads = new double[threads][arch.parameterCount()];
-            for (int t = 0; t < threads; t++) {
-                workers[t] = new FlowGradient(arch, permutation);
-            }
+        // The epoch's shuffled order of the training rows, read by the gradient workers.
+        int[][] epochOrder = new int[1][];
+        final double[][] trainRows = trainY;
+        final FlowArchitecture flowArch = arch;
+        final int[] flowPermutation = permutation;
+        try (ParallelGradient gradients =
+                new ParallelGradient(
+                        threads,
+                        arch.parameterCount(),
+                        t -> {
+                            FlowGradient g = new FlowGradient(flowArch, flowPermutation);
+                            return (p, position, weight, out) ->
+                                    g.accumulate(
+                                            p, trainRows[epochOrder[0][position]], weight, out);
+                        })) {
             TerminalMap terminal = new TerminalMap(arch, permutation);
             LeapfrogIntegrator integrator = new LeapfrogIntegrator(arch);
 
@@ -163,32 +144,27 @@ public final class FlowTrainer {
                         "initial validation log-likelihood is " + bestValidation);
             }
 
-            double[] m = new double[params.length];
-            double[] v = new double[params.length];
+            double[] rates = new double[params.length];
+            for (int i = 0; i < rates.length; i++) {
+                rates[i] =
+                        i >= arch.lowerOffset()
+                                ? config.learningRate() * config.terminalLearningRateScale()
+                                : config.learningRate();
+            }
+            Adam adam = new Adam(rates);
             double[] grad = new double[params.length];
             boolean[] frozenLogDiag = standardizer.constant();
-            long adamStep = 0;
             int epoch = 0;
             int sinceBest = 0;
             String stopReason = "epochs";
             outer:
             for (epoch = 1; epoch <= config.epochs(); epoch++) {
-                int[] perm = shuffled(trainCount, random);
+                epochOrder[0] = TrainingSplit.shuffled(trainCount, random);
                 double lossSum = 0;
                 int lossCount = 0;
                 for (int startIdx = 0; startIdx < trainCount; startIdx += config.batchSize()) {
                     int end = Math.min(trainCount, startIdx + config.batchSize());
-                    double half =
-                            batchGradient(
-                                    pool,
-                                    workers,
-                                    workerGrads,
-                                    params,
-                                    trainY,
-                                    perm,
-                                    startIdx,
-                                    end,
-                                    grad);
+                    double half = gradients.compute(params, startIdx, end, grad);
                     double logDetTerm = terminal.logDet(params);
                     double loss = half + logDetTerm;
                     for (int i = 0; i < d; i++) {
@@ -197,30 +173,12 @@ public final class FlowTrainer {
                             grad[arch.logDiagOffset() + i] = 0;
                         }
                     }
-                    double norm = 0;
-                    for (double g : grad) {
-                        norm += g * g;
-                    }
-                    norm = Math.sqrt(norm);
-                    if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                    double clip = Adam.clipFactor(grad, config.gradientClipNorm());
+                    if (!Double.isFinite(loss) || Double.isNaN(clip)) {
                         stopReason = "non-finite-loss";
                         break outer;
                     }
-                    double clip =
-                            norm > config.gradientClipNorm() ? config.gradientClipNorm() / norm : 1;
-                    adamStep++;
-                    double c1 = 1 - Math.pow(ADAM_BETA1, adamStep);
-                    double c2 = 1 - Math.pow(ADAM_BETA2, adamStep);
-                    double lr = config.learningRate();
-                    double terminalLr = lr * config.terminalLearningRateScale();
-                    int terminalStart = arch.lowerOffset();
-                    for (int i = 0; i < params.length; i++) {
-                        double g = grad[i] * clip;
-                        m[i] = ADAM_BETA1 * m[i] + (1 - ADAM_BETA1) * g;
-                        v[i] = ADAM_BETA2 * v[i] + (1 - ADAM_BETA2) * g * g;
-                        double rate = i >= terminalStart ? terminalLr : lr;
-                        params[i] -= rate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + ADAM_EPS);
-                    }
+                    adam.step(params, grad, clip);
                     projector.project(params, 1);
                     lossSum += (-loss + staticLogDet) * (end - startIdx);
                     lossCount += end - startIdx;
@@ -309,10 +267,6 @@ public final class FlowTrainer {
                     standardizer,
                     threshold,
                     summary);
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
         }
     }
 
@@ -340,72 +294,6 @@ public final class FlowTrainer {
         history.add(e);
         listener.onEpoch(e);
         return epoch;
-    }
-
-    /** Sum over the batch of the per-event gradients, divided by the batch size, into grad. */
-    private static double batchGradient(
-            ExecutorService pool,
-            FlowGradient[] workers,
-            double[][] workerGrads,
-            double[] params,
-            double[][] rows,
-            int[] perm,
-            int start,
-            int end,
-            double[] grad) {
-        int count = end - start;
-        double weight = 1.0 / count;
-        int threads = workers.length;
-        double[] halves = new double[threads];
-        if (pool == null) {
-            Arrays.fill(workerGrads[0], 0);
-            double sum = 0;
-            for (int i = start; i < end; i++) {
-                sum += workers[0].accumulate(params, rows[perm[i]], weight, workerGrads[0]);
-            }
-            halves[0] = sum;
-        } else {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                final int worker = t;
-                final int from = start + (int) ((long) count * t / threads);
-                final int to = start + (int) ((long) count * (t + 1) / threads);
-                futures.add(
-                        pool.submit(
-                                () -> {
-                                    Arrays.fill(workerGrads[worker], 0);
-                                    double sum = 0;
-                                    for (int i = from; i < to; i++) {
-                                        sum +=
-                                                workers[worker].accumulate(
-                                                        params,
-                                                        rows[perm[i]],
-                                                        weight,
-                                                        workerGrads[worker]);
-                                    }
-                                    halves[worker] = sum;
-                                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException("gradient worker failed", e);
-                }
-            }
-        }
-        System.arraycopy(workerGrads[0], 0, grad, 0, grad.length);
-        for (int t = 1; t < threads; t++) {
-            double[] g = workerGrads[t];
-            for (int i = 0; i < grad.length; i++) {
-                grad[i] += g[i];
-            }
-        }
-        double total = 0;
-        for (double h : halves) {
-            total += h;
-        }
-        return total * weight;
     }
 
     /** Mean of −½‖z0‖² over standardised rows (the event-dependent part of log p). */
@@ -460,6 +348,15 @@ public final class FlowTrainer {
             double[] params,
             Random random,
             double correlationJitter) {
+        initialiseCore(arch, params, random);
+        initialiseTerminalMap(arch, standardizer, rowsY, params, correlationJitter);
+    }
+
+    /**
+     * The Hamiltonian core's start: N(0, 1/fanIn) hidden weights, zero biases, output weights of
+     * norm about 0.1 (so Φ starts close to the identity) and step logits 0 (ε = ε_max/2).
+     */
+    static void initialiseCore(FlowArchitecture arch, double[] params, Random random) {
         for (EnergyNetwork net : new EnergyNetwork[] {arch.potential(), arch.kinetic()}) {
             int base = net == arch.potential() ? arch.potentialOffset() : arch.kineticOffset();
             for (int l = 0; l < net.layers(); l++) {
@@ -476,6 +373,14 @@ public final class FlowTrainer {
                 params[base + net.outputOffset() + i] = sd * random.nextGaussian();
             }
         }
+    }
+
+    private static void initialiseTerminalMap(
+            FlowArchitecture arch,
+            Standardizer standardizer,
+            double[][] rowsY,
+            double[] params,
+            double correlationJitter) {
         int d = arch.dim();
         double[][] corr = new double[d][d];
         for (double[] y : rowsY) {
@@ -550,65 +455,7 @@ public final class FlowTrainer {
         return out;
     }
 
-    private static void checkRows(double[][] rows, int d) {
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i].length != d) {
-                throw new IllegalArgumentException(
-                        "row " + i + " has " + rows[i].length + " values, expected " + d);
-            }
-            for (int j = 0; j < d; j++) {
-                if (!Double.isFinite(rows[i][j])) {
-                    throw new IllegalArgumentException(
-                            "row "
-                                    + i
-                                    + " feature "
-                                    + j
-                                    + " is "
-                                    + rows[i][j]
-                                    + "; training rows must be finite");
-                }
-            }
-        }
-    }
-
-    private static double[][] distinctRows(double[][] rows) {
-        Set<RowKey> seen = new HashSet<>();
-        List<double[]> out = new ArrayList<>(rows.length);
-        for (double[] row : rows) {
-            if (seen.add(new RowKey(row))) {
-                out.add(row);
-            }
-        }
-        return out.toArray(new double[0][]);
-    }
-
-    private static int[] shuffled(int count, Random random) {
-        int[] order = new int[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
-        }
-        for (int i = count - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return order;
-    }
-
     private static double elapsedSeconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private record RowKey(double[] row) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof RowKey other && Arrays.equals(row, other.row);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(row);
-        }
     }
 }
