@@ -8,7 +8,7 @@ import io.sgnflow.model.core.PhaseState;
  *
  * <p>Not thread-safe: create one per thread (or per Flink subtask). Creating one is cheap.
  */
-public final class FlowScorer {
+public final class FlowScorer implements DensityScorer {
     private final SgnFlowModel model;
     private final double[] standardized;
     private final double[] scratch;
@@ -25,6 +25,7 @@ public final class FlowScorer {
         state = new PhaseState(model.architecture());
     }
 
+    @Override
     public SgnFlowModel model() {
         return model;
     }
@@ -58,6 +59,18 @@ public final class FlowScorer {
             batch = new BatchFlowScorer(model);
         }
         batch.logLikelihoods(rows, count, out);
+    }
+
+    /** The exact log-likelihood; see {@link #logLikelihood}. */
+    @Override
+    public double score(double[] x) {
+        return logLikelihood(x);
+    }
+
+    /** Exact log-likelihoods with the batched kernel; see {@link #logLikelihoods}. */
+    @Override
+    public void scores(double[][] rows, int count, double[] out) {
+        logLikelihoods(rows, count, out);
     }
 
     /** z0 = Φ⁻¹(g⁻¹(x)), the latent point of x. */

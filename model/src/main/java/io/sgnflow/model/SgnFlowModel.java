@@ -24,7 +24,10 @@ import java.util.Random;
  * <p>Immutable and thread-safe. The convenience methods here allocate scratch per call; hot paths
  * use one {@link FlowScorer} per thread.
  */
-public final class SgnFlowModel {
+public final class SgnFlowModel implements DensityModel {
+    /** Model type in model files. */
+    public static final String TYPE = "sgn-flow";
+
     static final double LOG_2PI = Math.log(2 * Math.PI);
 
     /** Relative tolerance on the spectral-norm constraint when a model is built or loaded. */
@@ -115,7 +118,17 @@ public final class SgnFlowModel {
         }
     }
 
-    /** Same model under another version number (the retraining job numbers what it publishes). */
+    @Override
+    public String modelType() {
+        return TYPE;
+    }
+
+    @Override
+    public ScoreKind scoreKind() {
+        return ScoreKind.EXACT_LOG_LIKELIHOOD;
+    }
+
+    @Override
     public SgnFlowModel withVersion(long newVersion) {
         return new SgnFlowModel(
                 newVersion,
@@ -129,7 +142,7 @@ public final class SgnFlowModel {
                 training);
     }
 
-    /** Same parameters with a recalibrated threshold. */
+    @Override
     public SgnFlowModel withThreshold(AnomalyThreshold newThreshold) {
         return new SgnFlowModel(
                 version,
@@ -143,6 +156,7 @@ public final class SgnFlowModel {
                 training);
     }
 
+    @Override
     public FlowScorer newScorer() {
         return new FlowScorer(this);
     }
@@ -176,7 +190,8 @@ public final class SgnFlowModel {
         return x;
     }
 
-    /** Draws {@code n} events from the model ([n, features]). */
+    /** Draws {@code n} events ([n, features]): z0 ~ N(0, I), then x = g(Φ(z0)). */
+    @Override
     public double[][] sample(int n, Random random) {
         double[][] rows = new double[n][];
         double[] z0 = new double[dim()];
@@ -187,25 +202,6 @@ public final class SgnFlowModel {
             rows[i] = decode(z0);
         }
         return rows;
-    }
-
-    /**
-     * Checks that {@code x} can be scored: length D and every value finite.
-     *
-     * @throws IllegalArgumentException naming the feature otherwise
-     */
-    public void checkEvent(double[] x) {
-        int d = dim();
-        if (x.length != d) {
-            throw new IllegalArgumentException(
-                    "event has " + x.length + " features, model expects " + d);
-        }
-        for (int i = 0; i < d; i++) {
-            if (!Double.isFinite(x[i])) {
-                throw new IllegalArgumentException(
-                        "feature '" + featureNames.get(i) + "' is " + x[i] + "; it must be finite");
-            }
-        }
     }
 
     double logLikelihoodUnchecked(
@@ -231,18 +227,22 @@ public final class SgnFlowModel {
         state.store(z0);
     }
 
+    @Override
     public long version() {
         return version;
     }
 
+    @Override
     public String createdAt() {
         return createdAt;
     }
 
+    @Override
     public int dim() {
         return architecture.dim();
     }
 
+    @Override
     public List<String> featureNames() {
         return featureNames;
     }
@@ -260,6 +260,7 @@ public final class SgnFlowModel {
         return terminalMap.permutation();
     }
 
+    @Override
     public Standardizer standardizer() {
         return standardizer;
     }
@@ -272,11 +273,12 @@ public final class SgnFlowModel {
         return integrator;
     }
 
+    @Override
     public AnomalyThreshold threshold() {
         return threshold;
     }
 
-    /** How the model was trained; null for a model built by hand. */
+    @Override
     public TrainingSummary training() {
         return training;
     }

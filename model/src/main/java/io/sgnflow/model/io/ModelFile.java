@@ -6,12 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.ScoreKind;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.TrainingSummary;
 import io.sgnflow.model.core.Activation;
 import io.sgnflow.model.core.AnomalyThreshold;
 import io.sgnflow.model.core.FlowArchitecture;
 import io.sgnflow.model.core.Standardizer;
+import io.sgnflow.model.vae.SgnVaeModel;
+import io.sgnflow.model.vae.VaeArchitecture;
+import io.sgnflow.model.vae.VaeScoring;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -44,8 +49,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelFile {
     public static final String FORMAT = "sgn-model";
-    public static final int FORMAT_VERSION = 1;
-    public static final String TYPE_FLOW = "sgn-flow";
+
+    /** Newest format version this build reads and writes. */
+    public static final int FORMAT_VERSION = 2;
+
+    /**
+     * Format version of SGN-Flow files. Version 2 only added the {@code sgn-vae} model type, so
+     * flow files stay at version 1 and builds that predate SGN-VAE keep reading them; a VAE file is
+     * version 2, which such builds refuse by name.
+     */
+    public static final int FLOW_FORMAT_VERSION = 1;
+
+    public static final String TYPE_FLOW = SgnFlowModel.TYPE;
+    public static final String TYPE_VAE = SgnVaeModel.TYPE;
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelFile.class);
     private static final ObjectMapper MAPPER =
@@ -53,9 +69,20 @@ public final class ModelFile {
 
     private ModelFile() {}
 
-    /** The file's bytes for a model. */
-    public static byte[] toBytes(SgnFlowModel model) {
-        ObjectNode body = body(model);
+    /** The file's bytes for a model of either kind. */
+    public static byte[] toBytes(DensityModel model) {
+        ObjectNode body;
+        int formatVersion;
+        if (model instanceof SgnFlowModel flow) {
+            body = flowBody(flow);
+            formatVersion = FLOW_FORMAT_VERSION;
+        } else if (model instanceof SgnVaeModel vae) {
+            body = vaeBody(vae);
+            formatVersion = FORMAT_VERSION;
+        } else {
+            throw new IllegalArgumentException(
+                    "no file format for model type " + model.getClass().getName());
+        }
         try {
             String bodyJson = MAPPER.writeValueAsString(body);
             String sha = sha256(bodyJson.getBytes(StandardCharsets.UTF_8));
@@ -65,7 +92,7 @@ public final class ModelFile {
                     "{\"format\":\""
                             + FORMAT
                             + "\",\"formatVersion\":"
-                            + FORMAT_VERSION
+                            + formatVersion
                             + ",\"sha256\":\""
                             + sha
                             + "\",\"body\":"
@@ -78,7 +105,7 @@ public final class ModelFile {
     }
 
     /** Writes atomically: a temporary file in the same directory, then a rename. */
-    public static void write(SgnFlowModel model, Path path) throws IOException {
+    public static void write(DensityModel model, Path path) throws IOException {
         Path absolute = path.toAbsolutePath();
         Path dir = absolute.getParent();
         if (dir != null) {
@@ -102,30 +129,64 @@ public final class ModelFile {
     }
 
     /**
-     * Reads a model file.
+     * Reads a model file of either kind.
      *
      * @throws IOException if the file cannot be read
      * @throws InvalidModelFileException if its content is not a valid model, with the reason
      */
-    public static SgnFlowModel read(Path path) throws IOException {
+    public static DensityModel load(Path path) throws IOException {
         byte[] bytes = Files.readAllBytes(path);
-        SgnFlowModel model = fromBytes(bytes);
+        DensityModel model = load(bytes);
         LOG.info(
-                "Loaded model {} version {} (D={}, K={}, sha256={})",
+                "Loaded {} model {} version {} (D={}, score {}, sha256={})",
+                model.modelType(),
                 path,
                 model.version(),
                 model.dim(),
-                model.architecture().steps(),
+                model.scoreKind().id(),
                 sha256(bytes).substring(0, 12));
         return model;
     }
 
     /**
-     * Parses a model from the bytes of a model file.
+     * Reads an SGN-Flow model file, for what only a flow can do (the numerical contracts of the
+     * exact likelihood, for instance).
+     *
+     * @throws IOException if the file cannot be read
+     * @throws InvalidModelFileException if its content is not a valid model, or holds another model
+     *     type
+     */
+    public static SgnFlowModel read(Path path) throws IOException {
+        return flowOnly(load(path));
+    }
+
+    /**
+     * Parses an SGN-Flow model from the bytes of a model file.
+     *
+     * @throws InvalidModelFileException with the reason when the bytes are not a valid flow model
+     */
+    public static SgnFlowModel fromBytes(byte[] bytes) {
+        return flowOnly(load(bytes));
+    }
+
+    private static SgnFlowModel flowOnly(DensityModel model) {
+        if (model instanceof SgnFlowModel flow) {
+            return flow;
+        }
+        throw new InvalidModelFileException(
+                "the file holds an "
+                        + model.modelType()
+                        + " model; this needs an "
+                        + TYPE_FLOW
+                        + " model");
+    }
+
+    /**
+     * Parses a model of either kind from the bytes of a model file.
      *
      * @throws InvalidModelFileException with the reason when the bytes are not a valid model
      */
-    public static SgnFlowModel fromBytes(byte[] bytes) {
+    public static DensityModel load(byte[] bytes) {
         if (bytes.length == 0) {
             throw new InvalidModelFileException("model file is empty");
         }
@@ -154,11 +215,13 @@ public final class ModelFile {
         }
         JsonNode formatVersionNode = root.path("formatVersion");
         int formatVersion = formatVersionNode.isInt() ? formatVersionNode.asInt() : -1;
-        if (formatVersion != FORMAT_VERSION) {
+        if (formatVersion < FLOW_FORMAT_VERSION || formatVersion > FORMAT_VERSION) {
             throw new InvalidModelFileException(
                     "unsupported model file format version "
                             + root.path("formatVersion")
-                            + "; this build reads version "
+                            + "; this build reads versions "
+                            + FLOW_FORMAT_VERSION
+                            + " to "
                             + FORMAT_VERSION);
         }
         JsonNode body = root.get("body");
@@ -180,7 +243,7 @@ public final class ModelFile {
                             + actual);
         }
         try {
-            return parseBody(body);
+            return parseBody(body, formatVersion);
         } catch (IllegalArgumentException e) {
             throw new InvalidModelFileException("invalid model: " + e.getMessage());
         }
@@ -195,34 +258,64 @@ public final class ModelFile {
         }
     }
 
-    private static ObjectNode body(SgnFlowModel model) {
-        ObjectNode body = MAPPER.createObjectNode();
-        body.put("modelType", TYPE_FLOW);
-        body.put("version", model.version());
-        body.put("createdAt", model.createdAt());
-        ArrayNode names = body.putArray("features");
-        model.featureNames().forEach(names::add);
-
+    private static ObjectNode flowBody(SgnFlowModel model) {
+        ObjectNode body = header(model);
         FlowArchitecture arch = model.architecture();
         ObjectNode a = body.putObject("architecture");
         a.put("dim", arch.dim());
         a.put("half", arch.half());
         a.put("casimirDim", arch.casimirDim());
-        ArrayNode widths = a.putArray("hiddenWidths");
-        for (int w : arch.hiddenWidths()) {
-            widths.add(w);
-        }
-        a.put("activation", arch.activation().id());
-        a.put("steps", arch.steps());
-        a.put("outputNormBound", arch.outputNormBound());
-        a.put("spectralBound", arch.spectralBound());
-        a.put("stepSizeMax", arch.stepSizeMax());
+        putCore(a, arch);
         a.put("parameterCount", arch.parameterCount());
         ArrayNode perm = a.putArray("permutation");
         for (int p : model.permutation()) {
             perm.add(p);
         }
+        putCommon(body, model, model.parameters());
+        return body;
+    }
 
+    private static ObjectNode vaeBody(SgnVaeModel model) {
+        ObjectNode body = header(model);
+        VaeArchitecture arch = model.architecture();
+        ObjectNode a = body.putObject("architecture");
+        a.put("dim", arch.dim());
+        a.put("latentDim", arch.latentDim());
+        putInts(a, "encoderWidths", arch.encoder().hiddenWidths());
+        putInts(a, "decoderWidths", arch.decoder().hiddenWidths());
+        putCore(a.putObject("core"), arch.core());
+        a.put("parameterCount", arch.parameterCount());
+        VaeScoring scoring = model.scoring();
+        ObjectNode sc = body.putObject("scoring");
+        sc.put("kind", scoring.kind().id());
+        sc.put("samples", scoring.samples());
+        sc.put("noiseSeed", scoring.noiseSeed());
+        putCommon(body, model, model.parameters());
+        return body;
+    }
+
+    private static ObjectNode header(DensityModel model) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("modelType", model.modelType());
+        body.put("version", model.version());
+        body.put("createdAt", model.createdAt());
+        ArrayNode names = body.putArray("features");
+        model.featureNames().forEach(names::add);
+        return body;
+    }
+
+    /** The Hamiltonian core's shape: hidden widths, activation, K and the stability bounds. */
+    private static void putCore(ObjectNode a, FlowArchitecture arch) {
+        putInts(a, "hiddenWidths", arch.hiddenWidths());
+        a.put("activation", arch.activation().id());
+        a.put("steps", arch.steps());
+        a.put("outputNormBound", arch.outputNormBound());
+        a.put("spectralBound", arch.spectralBound());
+        a.put("stepSizeMax", arch.stepSizeMax());
+    }
+
+    /** Preprocessing, parameters, threshold and training summary, in that order. */
+    private static void putCommon(ObjectNode body, DensityModel model, double[] params) {
         Standardizer st = model.standardizer();
         ObjectNode pre = body.putObject("preprocessing");
         putArray(pre, "mean", st.mean());
@@ -234,7 +327,7 @@ public final class ModelFile {
             }
         }
 
-        putArray(body, "parameters", model.parameters());
+        putArray(body, "parameters", params);
 
         AnomalyThreshold th = model.threshold();
         ObjectNode t = body.putObject("threshold");
@@ -264,30 +357,92 @@ public final class ModelFile {
                 putNumber(row, "validationLogLikelihoodPerDim", e.validationLogLikelihoodPerDim());
             }
         }
-        return body;
     }
 
-    private static SgnFlowModel parseBody(JsonNode body) {
+    private static DensityModel parseBody(JsonNode body, int formatVersion) {
         String type = text(body, "modelType");
-        if (!TYPE_FLOW.equals(type)) {
-            throw new IllegalArgumentException(
-                    "model type '" + type + "' is not supported by this build");
+        if (TYPE_FLOW.equals(type)) {
+            return parseFlow(body);
         }
+        if (TYPE_VAE.equals(type) && formatVersion >= 2) {
+            return parseVae(body);
+        }
+        throw new IllegalArgumentException(
+                "model type '"
+                        + type
+                        + "' is not supported in format version "
+                        + formatVersion
+                        + " (this build reads "
+                        + TYPE_FLOW
+                        + " from version 1 and "
+                        + TYPE_VAE
+                        + " from version 2)");
+    }
+
+    private static SgnFlowModel parseFlow(JsonNode body) {
         JsonNode a = required(body, "architecture");
-        int dim = a.path("dim").asInt(-1);
-        int[] widths = ints(required(a, "hiddenWidths"));
-        FlowArchitecture arch =
-                new FlowArchitecture(
-                        dim,
-                        widths,
-                        Activation.parse(text(a, "activation")),
-                        a.path("steps").asInt(-1),
-                        required(a, "outputNormBound").asDouble(),
-                        required(a, "spectralBound").asDouble());
+        FlowArchitecture arch = parseCore(a, a.path("dim").asInt(-1));
+        return new SgnFlowModel(
+                required(body, "version").asLong(),
+                text(body, "createdAt"),
+                featureNames(body),
+                arch,
+                ints(required(a, "permutation")),
+                doubles(required(body, "parameters"), "parameters"),
+                standardizer(body),
+                threshold(body),
+                training(body));
+    }
+
+    private static SgnVaeModel parseVae(JsonNode body) {
+        JsonNode a = required(body, "architecture");
+        int latent = a.path("latentDim").asInt(-1);
+        FlowArchitecture core = parseCore(required(a, "core"), latent);
+        VaeArchitecture arch =
+                new VaeArchitecture(
+                        a.path("dim").asInt(-1),
+                        latent,
+                        ints(required(a, "encoderWidths")),
+                        ints(required(a, "decoderWidths")),
+                        core.activation(),
+                        core);
+        JsonNode sc = required(body, "scoring");
+        VaeScoring scoring =
+                new VaeScoring(
+                        ScoreKind.parse(text(sc, "kind")),
+                        required(sc, "samples").asInt(-1),
+                        required(sc, "noiseSeed").asLong());
+        return new SgnVaeModel(
+                required(body, "version").asLong(),
+                text(body, "createdAt"),
+                featureNames(body),
+                arch,
+                doubles(required(body, "parameters"), "parameters"),
+                standardizer(body),
+                scoring,
+                threshold(body),
+                training(body));
+    }
+
+    private static FlowArchitecture parseCore(JsonNode a, int dim) {
+        return new FlowArchitecture(
+                dim,
+                ints(required(a, "hiddenWidths")),
+                Activation.parse(text(a, "activation")),
+                a.path("steps").asInt(-1),
+                required(a, "outputNormBound").asDouble(),
+                required(a, "spectralBound").asDouble());
+    }
+
+    private static List<String> featureNames(JsonNode body) {
         List<String> names = new ArrayList<>();
         for (JsonNode n : required(body, "features")) {
             names.add(n.asText());
         }
+        return names;
+    }
+
+    private static Standardizer standardizer(JsonNode body) {
         JsonNode pre = required(body, "preprocessing");
         double[] mean = doubles(required(pre, "mean"), "preprocessing.mean");
         double[] scale = doubles(required(pre, "scale"), "preprocessing.scale");
@@ -299,48 +454,50 @@ public final class ModelFile {
             }
             constant[idx] = true;
         }
+        return new Standardizer(mean, scale, constant);
+    }
+
+    private static AnomalyThreshold threshold(JsonNode body) {
         JsonNode t = required(body, "threshold");
-        AnomalyThreshold threshold =
-                new AnomalyThreshold(
-                        required(t, "alpha").asDouble(),
-                        required(t, "logLikelihood").asDouble(),
-                        doubles(required(t, "validationLogLikelihoods"), "threshold sample"));
-        TrainingSummary training = null;
+        return new AnomalyThreshold(
+                required(t, "alpha").asDouble(),
+                required(t, "logLikelihood").asDouble(),
+                doubles(required(t, "validationLogLikelihoods"), "threshold sample"));
+    }
+
+    private static TrainingSummary training(JsonNode body) {
         JsonNode s = body.get("training");
-        if (s != null && s.isObject()) {
-            List<TrainingSummary.Epoch> history = new ArrayList<>();
-            for (JsonNode e : s.path("history")) {
-                history.add(
-                        new TrainingSummary.Epoch(
-                                e.path("epoch").asInt(),
-                                number(e, "trainLogLikelihoodPerDim"),
-                                number(e, "validationLogLikelihoodPerDim")));
-            }
-            training =
-                    new TrainingSummary(
-                            s.path("rows").asInt(),
-                            s.path("duplicatesRemoved").asInt(),
-                            s.path("trainRows").asInt(),
-                            s.path("validationRows").asInt(),
-                            s.path("epochs").asInt(),
-                            s.path("bestEpoch").asInt(),
-                            number(s, "trainLogLikelihoodPerDim"),
-                            number(s, "validationLogLikelihoodPerDim"),
-                            s.path("seconds").asDouble(),
-                            s.path("seed").asLong(),
-                            s.path("stopReason").asText(),
-                            history);
+        if (s == null || !s.isObject()) {
+            return null;
         }
-        return new SgnFlowModel(
-                required(body, "version").asLong(),
-                text(body, "createdAt"),
-                names,
-                arch,
-                ints(required(a, "permutation")),
-                doubles(required(body, "parameters"), "parameters"),
-                new Standardizer(mean, scale, constant),
-                threshold,
-                training);
+        List<TrainingSummary.Epoch> history = new ArrayList<>();
+        for (JsonNode e : s.path("history")) {
+            history.add(
+                    new TrainingSummary.Epoch(
+                            e.path("epoch").asInt(),
+                            number(e, "trainLogLikelihoodPerDim"),
+                            number(e, "validationLogLikelihoodPerDim")));
+        }
+        return new TrainingSummary(
+                s.path("rows").asInt(),
+                s.path("duplicatesRemoved").asInt(),
+                s.path("trainRows").asInt(),
+                s.path("validationRows").asInt(),
+                s.path("epochs").asInt(),
+                s.path("bestEpoch").asInt(),
+                number(s, "trainLogLikelihoodPerDim"),
+                number(s, "validationLogLikelihoodPerDim"),
+                s.path("seconds").asDouble(),
+                s.path("seed").asLong(),
+                s.path("stopReason").asText(),
+                history);
+    }
+
+    private static void putInts(ObjectNode node, String field, int[] values) {
+        ArrayNode array = node.putArray(field);
+        for (int v : values) {
+            array.add(v);
+        }
     }
 
     private static void putArray(ObjectNode node, String field, double[] values) {
