@@ -2,8 +2,11 @@ package io.sgnflow.jobs.cli;
 
 import io.sgnflow.jobs.data.CsvTable;
 import io.sgnflow.jobs.data.NumericRows;
+import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.check.NumericalContracts;
+import io.sgnflow.model.check.VaeContracts;
+import io.sgnflow.model.vae.SgnVaeModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +30,9 @@ import picocli.CommandLine.Spec;
                     + CheckCommand.ROUND_TRIP_RELATIVE_LIMIT,
             "  |log det dPhi/dz| (finite differences) <= " + CheckCommand.FLOW_LOG_DET_LIMIT,
             "  |log p(x) - brute-force change of variables| <= " + CheckCommand.BRUTE_FORCE_LIMIT,
+            "For an SGN-VAE the same contracts hold for its latent core at the encoder means:",
+            "  latent round trip Phi^-1(Phi(z0)) = z0, |log det dPhi/dz0|, and the model's log"
+                    + " importance weight against a brute-force change of variables.",
             "Exit code 1 when a contract fails."
         })
 final class CheckCommand implements Callable<Integer> {
@@ -65,7 +71,7 @@ final class CheckCommand implements Callable<Integer> {
         if (rows < 1) {
             throw new IllegalArgumentException("--rows must be >= 1, was " + rows);
         }
-        SgnFlowModel model = CliFiles.readModel("--model", modelPath);
+        DensityModel model = CliFiles.readModel("--model", modelPath);
         double[][] events;
         String source;
         if (data == null) {
@@ -76,14 +82,30 @@ final class CheckCommand implements Callable<Integer> {
             source = "data";
         }
         LOG.info(
-                "Checking model version {} on {} events ({})",
+                "Checking {} model version {} on {} events ({})",
+                model.modelType(),
                 model.version(),
                 events.length,
                 source);
-        double roundTripAbs = NumericalContracts.roundTripMaxAbsError(model, events);
-        double roundTripRelative = NumericalContracts.roundTripMaxRelativeError(model, events);
-        double flowLogDet = NumericalContracts.flowLogDetMaxAbs(model, events);
-        double bruteForce = NumericalContracts.logLikelihoodVsBruteForceMaxAbs(model, events);
+        double roundTripAbs;
+        double roundTripRelative;
+        double flowLogDet;
+        double bruteForce;
+        String bruteForceKey;
+        if (model instanceof SgnVaeModel vae) {
+            roundTripRelative = VaeContracts.latentRoundTripMaxRelativeError(vae, events);
+            roundTripAbs = Double.NaN;
+            flowLogDet = VaeContracts.latentFlowLogDetMaxAbs(vae, events);
+            bruteForce = VaeContracts.logWeightVsBruteForceMaxAbs(vae, events, 2, seed);
+            bruteForceKey = "logWeightVsBruteForceMaxAbs";
+        } else {
+            SgnFlowModel flow = (SgnFlowModel) model;
+            roundTripAbs = NumericalContracts.roundTripMaxAbsError(flow, events);
+            roundTripRelative = NumericalContracts.roundTripMaxRelativeError(flow, events);
+            flowLogDet = NumericalContracts.flowLogDetMaxAbs(flow, events);
+            bruteForce = NumericalContracts.logLikelihoodVsBruteForceMaxAbs(flow, events);
+            bruteForceKey = "logLikelihoodVsBruteForceMaxAbs";
+        }
         boolean roundTripOk = roundTripRelative <= ROUND_TRIP_RELATIVE_LIMIT;
         boolean logDetOk = flowLogDet <= FLOW_LOG_DET_LIMIT;
         boolean bruteForceOk = bruteForce <= BRUTE_FORCE_LIMIT;
@@ -94,26 +116,33 @@ final class CheckCommand implements Callable<Integer> {
                 ROUND_TRIP_RELATIVE_LIMIT,
                 roundTripOk);
         report("|flow log det|", flowLogDet, FLOW_LOG_DET_LIMIT, logDetOk);
-        report("|log p - brute force|", bruteForce, BRUTE_FORCE_LIMIT, bruteForceOk);
+        report(
+                model instanceof SgnVaeModel
+                        ? "|log weight - brute force|"
+                        : "|log p - brute force|",
+                bruteForce,
+                BRUTE_FORCE_LIMIT,
+                bruteForceOk);
 
         JsonSummary summary = new JsonSummary();
         summary.put("command", "check")
                 .put("modelVersion", model.version())
+                .put("modelType", model.modelType())
                 .put("source", source)
                 .put("rows", events.length)
                 .put("roundTripMaxAbsError", roundTripAbs)
                 .put("roundTripMaxRelativeError", roundTripRelative)
                 .put("flowLogDetMaxAbs", flowLogDet)
-                .put("logLikelihoodVsBruteForceMaxAbs", bruteForce)
+                .put(bruteForceKey, bruteForce)
                 .put("roundTripMaxRelativeErrorLimit", ROUND_TRIP_RELATIVE_LIMIT)
                 .put("flowLogDetMaxAbsLimit", FLOW_LOG_DET_LIMIT)
-                .put("logLikelihoodVsBruteForceMaxAbsLimit", BRUTE_FORCE_LIMIT)
+                .put(bruteForceKey + "Limit", BRUTE_FORCE_LIMIT)
                 .put("passed", passed);
         summary.print(spec);
         return passed ? SgnCli.EXIT_OK : SgnCli.EXIT_CHECK_FAILED;
     }
 
-    private double[][] dataRows(SgnFlowModel model) throws IOException {
+    private double[][] dataRows(DensityModel model) throws IOException {
         CsvTable table = CliFiles.readTable("--data", data);
         List<String> missing = table.missingColumns(model.featureNames());
         if (!missing.isEmpty()) {

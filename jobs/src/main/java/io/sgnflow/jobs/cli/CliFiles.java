@@ -1,12 +1,13 @@
 package io.sgnflow.jobs.cli;
 
 import io.sgnflow.jobs.data.CsvTable;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.io.InvalidModelFileException;
 import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /** Opening the files named on the command line, with messages that name the option and path. */
 final class CliFiles {
@@ -35,13 +36,26 @@ final class CliFiles {
      * @throws IllegalArgumentException naming the option, path and reason when it is missing or not
      *     a valid model
      */
-    static SgnFlowModel readModel(String option, Path path) throws IOException {
+    static DensityModel readModel(String option, Path path) throws IOException {
         requireReadableFile(option, path);
         try {
-            return ModelFile.read(path);
+            return ModelFile.load(path);
         } catch (InvalidModelFileException e) {
             throw new IllegalArgumentException(
                     option + ": " + path + " is not a valid model file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses an option value, prefixing a rejection with the option's name.
+     *
+     * @throws IllegalArgumentException "option: reason" when {@code parse} rejects the value
+     */
+    static <T> T option(String option, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
     }
 

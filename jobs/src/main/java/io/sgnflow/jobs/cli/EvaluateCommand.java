@@ -4,8 +4,8 @@ import io.sgnflow.jobs.data.CsvTable;
 import io.sgnflow.jobs.data.NumericRows;
 import io.sgnflow.jobs.data.RowError;
 import io.sgnflow.jobs.eval.DetectionMetrics;
-import io.sgnflow.model.FlowScorer;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.DensityScorer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SgnFlowModel model = CliFiles.readModel("--model", modelPath);
+        DensityModel model = CliFiles.readModel("--model", modelPath);
         CsvTable table = CliFiles.readTable("--data", data);
         if (!table.hasColumn(labelColumn)) {
             throw new IllegalArgumentException(
@@ -87,19 +87,24 @@ final class EvaluateCommand implements Callable<Integer> {
         double[][] values = rows.validValues();
         boolean[] labels = rows.validLabels();
         LOG.info(
-                "Evaluating model version {} on {} rows of {}",
+                "Evaluating {} model version {} ({}) on {} rows of {}",
+                model.modelType(),
                 model.version(),
+                model.scoreKind().id(),
                 values.length,
                 data);
-        FlowScorer scorer = model.newScorer();
+        DensityScorer scorer = model.newScorer();
         double[] scores = new double[values.length];
         boolean[] flagged = new boolean[values.length];
         long flaggedCount = 0;
         for (int i = 0; i < values.length; i++) {
-            double logLikelihood = scorer.logLikelihood(values[i]);
+            double logLikelihood = scorer.score(values[i]);
             if (Double.isNaN(logLikelihood)) {
                 throw new IllegalStateException(
-                        "log-likelihood of row " + i + " is NaN; the model cannot score it");
+                        model.scoreKind().id()
+                                + " of row "
+                                + i
+                                + " is NaN; the model cannot score it");
             }
             scores[i] = -logLikelihood;
             flagged[i] = model.threshold().isAnomaly(logLikelihood);
@@ -119,6 +124,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 .put("skippedRows", errors.size())
                 .put("anomalies", anomalies)
                 .put("modelVersion", model.version())
+                .put("modelType", model.modelType())
+                .put("scoreKind", model.scoreKind().id())
                 .put("aucRoc", aucRoc)
                 .put("aucPr", aucPr)
                 .put("bestF1", best.f1())

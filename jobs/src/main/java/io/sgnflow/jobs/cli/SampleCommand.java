@@ -1,7 +1,7 @@
 package io.sgnflow.jobs.cli;
 
 import io.sgnflow.jobs.data.CsvOutput;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +48,7 @@ final class SampleCommand implements Callable<Integer> {
         if (count < 0) {
             throw new IllegalArgumentException("--n must be >= 0, was " + count);
         }
-        SgnFlowModel model = CliFiles.readModel("--model", modelPath);
+        DensityModel model = CliFiles.readModel("--model", modelPath);
         CliFiles.prepareOutput("--out", out);
         Random random = new Random(seed);
         try (CSVPrinter printer = CsvOutput.create(out, model.featureNames())) {

@@ -6,8 +6,9 @@ import io.sgnflow.jobs.data.CsvOutput;
 import io.sgnflow.jobs.data.CsvTable;
 import io.sgnflow.jobs.data.NumericRows;
 import io.sgnflow.jobs.data.RowError;
-import io.sgnflow.model.FlowScorer;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.DensityScorer;
+import io.sgnflow.model.ScoreKind;
 import io.sgnflow.model.core.AnomalyThreshold;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SgnFlowModel model = CliFiles.readModel("--model", modelPath);
+        DensityModel model = CliFiles.readModel("--model", modelPath);
         CsvTable table = CliFiles.readTable("--data", data);
         List<String> features = model.featureNames();
         List<String> missing = table.missingColumns(features);
@@ -95,18 +96,20 @@ final class ScoreCommand implements Callable<Integer> {
         CliFiles.prepareOutput("--out", out);
         Path rejectsFile = Path.of(out + ".rejects");
         LOG.info(
-                "Scoring {} rows of {} with model version {} (threshold {})",
+                "Scoring {} rows of {} with {} model version {} by {} (threshold {})",
                 rows.size(),
                 data,
+                model.modelType(),
                 model.version(),
+                model.scoreKind().id(),
                 model.threshold().threshold());
 
         List<String> header =
-                new ArrayList<>(List.of("log_likelihood", "anomaly", "tail_probability"));
+                new ArrayList<>(List.of(scoreColumn(model), "anomaly", "tail_probability"));
         if (label != null) {
             header.add(label);
         }
-        FlowScorer scorer = model.newScorer();
+        DensityScorer scorer = model.newScorer();
         AnomalyThreshold threshold = model.threshold();
         List<RowError> rejects = new ArrayList<>();
         long scored = 0;
@@ -120,9 +123,9 @@ final class ScoreCommand implements Callable<Integer> {
                 String error = rows.error(i);
                 double logLikelihood = Double.NaN;
                 if (error == null) {
-                    logLikelihood = scorer.logLikelihood(rows.values(i));
+                    logLikelihood = scorer.score(rows.values(i));
                     if (!Double.isFinite(logLikelihood)) {
-                        error = "log-likelihood is " + logLikelihood;
+                        error = header.get(0) + " is " + logLikelihood;
                     }
                 }
                 if (error == null) {
@@ -171,6 +174,8 @@ final class ScoreCommand implements Callable<Integer> {
                 .put("rejected", rejects.size())
                 .put("anomalies", anomalies)
                 .put("modelVersion", model.version())
+                .put("modelType", model.modelType())
+                .put("scoreKind", model.scoreKind().id())
                 .put("threshold", threshold.threshold())
                 .put("out", out.toAbsolutePath().toString())
                 .put("rejectsFile", rejectsFile.toAbsolutePath().toString());
@@ -182,5 +187,15 @@ final class ScoreCommand implements Callable<Integer> {
         }
         summary.print(spec);
         return SgnCli.EXIT_OK;
+    }
+
+    /**
+     * Name of the score column: {@code log_likelihood} for SGN-Flow (its exact log p(x)), else the
+     * score kind ({@code elbo} or {@code iw_log_likelihood}), so the header says which bound it is.
+     */
+    static String scoreColumn(DensityModel model) {
+        return model.scoreKind() == ScoreKind.EXACT_LOG_LIKELIHOOD
+                ? "log_likelihood"
+                : model.scoreKind().id();
     }
 }

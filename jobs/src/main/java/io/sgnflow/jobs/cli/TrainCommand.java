@@ -3,12 +3,16 @@ package io.sgnflow.jobs.cli;
 import io.sgnflow.jobs.data.CsvTable;
 import io.sgnflow.jobs.data.NumericRows;
 import io.sgnflow.jobs.data.RowError;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.ModelKind;
+import io.sgnflow.model.ScoreKind;
 import io.sgnflow.model.TrainingSummary;
 import io.sgnflow.model.core.Activation;
 import io.sgnflow.model.io.ModelFile;
-import io.sgnflow.model.train.FlowTrainer;
+import io.sgnflow.model.train.DensityTrainer;
 import io.sgnflow.model.train.TrainingConfig;
+import io.sgnflow.model.train.VaeConfig;
+import io.sgnflow.model.vae.VaeScoring;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +28,17 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code sgn-flink train}: fits an SGN-Flow model to the numeric columns of a CSV file. */
+/**
+ * {@code sgn-flink train}: fits an SGN-Flow (or, with {@code --model-type vae}, an SGN-VAE) model
+ * to the numeric columns of a CSV file.
+ */
 @Command(
         name = "train",
         sortOptions = false,
         defaultValueProvider = TrainCommand.Defaults.class,
         description = {
-            "Trains an SGN-Flow density model on a CSV or CSV.gz file with a header.",
+            "Trains an SGN-Flow density model (or an SGN-VAE with --model-type vae) on a CSV or"
+                    + " CSV.gz file with a header.",
             "Every column except the label column and the excluded ones is a feature. Rows with a"
                     + " wrong field count or a non-numeric, NaN or infinite feature are skipped"
                     + " (WARN, counted in the summary).",
@@ -67,6 +75,55 @@ final class TrainCommand implements Callable<Integer> {
             paramLabel = "NAME",
             description = "Columns that are not features.")
     List<String> excludeColumns = new ArrayList<>();
+
+    @Option(
+            names = "--model-type",
+            paramLabel = "TYPE",
+            description =
+                    "flow (SGN-Flow, exact log-likelihood) or vae (SGN-VAE, scored by a lower"
+                            + " bound) (default: ${DEFAULT-VALUE}).")
+    String modelType;
+
+    @Option(
+            names = "--latent-dim",
+            paramLabel = "L",
+            description =
+                    "SGN-VAE latent dimension, 2 or more (default: ceil(D/2), at most "
+                            + VaeConfig.MAX_DEFAULT_LATENT
+                            + ").")
+    Integer latentDim;
+
+    @Option(
+            names = "--encoder-hidden",
+            split = ",",
+            paramLabel = "H",
+            description = "SGN-VAE encoder hidden widths (default: those of --hidden).")
+    int[] encoderHidden;
+
+    @Option(
+            names = "--decoder-hidden",
+            split = ",",
+            paramLabel = "H",
+            description =
+                    "SGN-VAE decoder hidden widths; 0 for a linear decoder (default: those of"
+                            + " --hidden).")
+    int[] decoderHidden;
+
+    @Option(
+            names = "--score-kind",
+            paramLabel = "KIND",
+            description =
+                    "SGN-VAE score: iw_log_likelihood (importance-weighted bound) or elbo"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String scoreKind;
+
+    @Option(
+            names = "--score-samples",
+            paramLabel = "K",
+            description =
+                    "SGN-VAE noise draws per scored event, fixed per model (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int scoreSamples;
 
     @Option(
             names = "--seed",
@@ -168,6 +225,8 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         TrainingConfig config = config();
+        ModelKind kind = CliFiles.option("--model-type", () -> ModelKind.parse(modelType));
+        VaeConfig vae = vaeConfig(kind);
         if (modelVersion < 1) {
             throw new IllegalArgumentException("--model-version must be >= 1, was " + modelVersion);
         }
@@ -191,29 +250,42 @@ final class TrainCommand implements Callable<Integer> {
         rows.requireValidRows("--data", data);
         double[][] values = rows.validValues();
         CliFiles.prepareOutput("--model-out", modelOut);
-        LOG.info("Training on {} rows with {}", values.length, config);
+        LOG.info(
+                "Training an {} model on {} rows with {}{}",
+                kind.modelType(),
+                values.length,
+                config,
+                kind == ModelKind.VAE ? " and " + vae : "");
 
-        FlowTrainer trainer = new FlowTrainer(config, epoch -> logEpoch(epoch, config.epochs()));
-        SgnFlowModel model = trainer.train(values, features);
+        DensityTrainer trainer =
+                new DensityTrainer(
+                        kind, config, vae, epoch -> logEpoch(epoch, config.epochs(), kind));
+        DensityModel model = trainer.train(values, features);
         if (modelVersion != model.version()) {
             model = model.withVersion(modelVersion);
         }
         ModelFile.write(model, modelOut);
         TrainingSummary training = model.training();
         LOG.info(
-                "Wrote model version {} to {}: {} epochs (best {}), stopped by {}, validation"
-                        + " {} nats/dim, threshold {} in {} s",
+                "Wrote {} model version {} to {}: {} epochs (best {}), stopped by {}, validation"
+                        + " {} {} nats/dim, threshold {} in {} s",
+                model.modelType(),
                 model.version(),
                 modelOut,
                 training.epochs(),
                 training.bestEpoch(),
                 training.stopReason(),
+                kind == ModelKind.VAE ? "ELBO" : "log-likelihood",
                 format(training.validationLogLikelihoodPerDim()),
                 format(model.threshold().threshold()),
                 String.format(Locale.ROOT, "%.1f", training.seconds()));
 
         JsonSummary summary = new JsonSummary();
-        summary.put("command", "train").put("rows", values.length).put("features", features.size());
+        summary.put("command", "train")
+                .put("modelType", model.modelType())
+                .put("scoreKind", model.scoreKind().id())
+                .put("rows", values.length)
+                .put("features", features.size());
         summary.root().putPOJO("featureNames", features);
         summary.put("labelColumn", label)
                 .put("skippedRows", rows.rejectedCount())
@@ -257,6 +329,43 @@ final class TrainCommand implements Callable<Integer> {
         return builder.build();
     }
 
+    /** The SGN-VAE settings, or null for a flow (where VAE options are an error). */
+    private VaeConfig vaeConfig(ModelKind kind) {
+        boolean vaeOptionGiven =
+                latentDim != null
+                        || encoderHidden != null
+                        || decoderHidden != null
+                        || spec.commandLine().getParseResult().hasMatchedOption("--score-kind")
+                        || spec.commandLine().getParseResult().hasMatchedOption("--score-samples");
+        if (kind != ModelKind.VAE) {
+            if (vaeOptionGiven) {
+                throw new IllegalArgumentException(
+                        "--latent-dim, --encoder-hidden, --decoder-hidden, --score-kind and"
+                                + " --score-samples apply to --model-type vae only");
+            }
+            return null;
+        }
+        VaeConfig.Builder builder = VaeConfig.builder();
+        if (latentDim != null) {
+            if (latentDim < 2) {
+                throw new IllegalArgumentException("--latent-dim must be >= 2, was " + latentDim);
+            }
+            builder.latentDim(latentDim);
+        }
+        if (encoderHidden != null) {
+            builder.encoderWidths(encoderHidden);
+        }
+        if (decoderHidden != null) {
+            builder.decoderWidths(
+                    decoderHidden.length == 1 && decoderHidden[0] == 0
+                            ? new int[0]
+                            : decoderHidden);
+        }
+        builder.scoreKind(CliFiles.option("--score-kind", () -> ScoreKind.parse(scoreKind)));
+        builder.scoreSamples(scoreSamples);
+        return CliFiles.option("--model-type vae", builder::build);
+    }
+
     private Activation activation() {
         try {
             return Activation.parse(activation);
@@ -278,18 +387,23 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static void logEpoch(TrainingSummary.Epoch epoch, int maxEpochs) {
+    private static void logEpoch(TrainingSummary.Epoch epoch, int maxEpochs, ModelKind kind) {
+        String what = kind == ModelKind.VAE ? "ELBO " : "";
         if (epoch.epoch() == 0) {
             LOG.info(
-                    "epoch 0/{} (Gaussian start): validation {} nats/dim",
+                    "epoch 0/{} ({}): validation {}{} nats/dim",
                     maxEpochs,
+                    kind == ModelKind.VAE ? "initial networks" : "Gaussian start",
+                    what,
                     format(epoch.validationLogLikelihoodPerDim()));
         } else {
             LOG.info(
-                    "epoch {}/{}: train {} nats/dim, validation {} nats/dim",
+                    "epoch {}/{}: train {}{} nats/dim, validation {}{} nats/dim",
                     epoch.epoch(),
                     maxEpochs,
+                    what,
                     format(epoch.trainLogLikelihoodPerDim()),
+                    what,
                     format(epoch.validationLogLikelihoodPerDim()));
         }
     }
@@ -323,6 +437,9 @@ final class TrainCommand implements Callable<Integer> {
                 case "--threads" ->
                         String.valueOf(Math.min(2, Runtime.getRuntime().availableProcessors()));
                 case "--model-version" -> "1";
+                case "--model-type" -> ModelKind.FLOW.id();
+                case "--score-kind" -> VaeScoring.DEFAULT_KIND.id();
+                case "--score-samples" -> String.valueOf(VaeScoring.DEFAULT_SAMPLES);
                 default -> null;
             };
         }

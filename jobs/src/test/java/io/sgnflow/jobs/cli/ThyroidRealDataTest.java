@@ -3,6 +3,8 @@ package io.sgnflow.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sgnflow.model.TrainingSummary;
+import io.sgnflow.model.io.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,35 @@ class ThyroidRealDataTest {
         JsonNode metrics = evaluate.json();
         assertThat(metrics.get("anomalies").asInt()).isEqualTo(93);
         assertThat(metrics.get("aucRoc").asDouble()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void vaeTrainingRaisesTheElboOnThyroidAndDetectsItsAnomalies() throws Exception {
+        Path data = sharedData("thyroid/thyroid.csv.gz");
+        Path model = dir.resolve("thyroid-vae.sgn");
+
+        CliRun train =
+                CliRun.of(
+                        "train",
+                        "--model-type",
+                        "vae",
+                        "--data",
+                        data,
+                        "--model-out",
+                        model,
+                        "--epochs",
+                        "15",
+                        "--seed",
+                        "1");
+        CliRun evaluate = CliRun.of("evaluate", "--model", model, "--data", data);
+
+        assertThat(train.exitCode()).as(train.toString()).isZero();
+        TrainingSummary training = ModelFile.load(model).training();
+        double initialElbo = training.history().get(0).validationLogLikelihoodPerDim();
+        assertThat(training.validationLogLikelihoodPerDim()).isGreaterThan(initialElbo + 0.15);
+        assertThat(evaluate.exitCode()).as(evaluate.toString()).isZero();
+        assertThat(evaluate.json().get("scoreKind").asText()).isEqualTo("iw_log_likelihood");
+        assertThat(evaluate.json().get("aucRoc").asDouble()).isGreaterThan(0.85);
     }
 
     /** A file under shared/data, the sibling of the repository root (the dir holding .ci). */
