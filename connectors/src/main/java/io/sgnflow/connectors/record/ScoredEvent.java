@@ -11,9 +11,12 @@ import java.util.Objects;
  * <p>JSON field names (see {@code RecordJson}): {@code id, key, ts, log_likelihood, threshold,
  * anomaly, tail_probability, model_version, status, score_kind, source_topic, source_partition,
  * source_offset}. Null fields are written as JSON {@code null}. For {@link ScoreStatus#WARMUP}
- * events the likelihood, threshold, anomaly flag, tail probability and model version are null.
- * Non-finite likelihoods (e.g. {@code -Infinity} far from the data) are written as the JSON strings
- * {@code "-Infinity"}/{@code "NaN"}, which Jackson reads back as doubles.
+ * events the likelihood, threshold, anomaly flag, tail probability, model version and score kind
+ * are null. {@code log_likelihood} carries the score in nats whatever its kind: the exact
+ * log-likelihood of an SGN-Flow, or a lower bound on it (ELBO or importance-weighted) of an
+ * SGN-VAE, as {@code score_kind} says. Non-finite likelihoods (e.g. {@code -Infinity} far from the
+ * data) are written as the JSON strings {@code "-Infinity"}/{@code "NaN"}, which Jackson reads back
+ * as doubles.
  *
  * <p>A Flink POJO. Not thread-safe.
  */
@@ -35,6 +38,12 @@ import java.util.Objects;
 public final class ScoredEvent {
     /** {@value}: the score is the exact log-likelihood {@code log p(x)} of the flow model. */
     public static final String SCORE_KIND_EXACT_LOG_LIKELIHOOD = "exact_log_likelihood";
+
+    /** Score kind of an SGN-VAE scored by its evidence lower bound. */
+    public static final String SCORE_KIND_ELBO = "elbo";
+
+    /** Score kind of an SGN-VAE scored by its importance-weighted bound. */
+    public static final String SCORE_KIND_IW_LOG_LIKELIHOOD = "iw_log_likelihood";
 
     @JsonProperty("id")
     private String id;
@@ -98,13 +107,41 @@ public final class ScoredEvent {
             double threshold,
             Double tailProbability,
             String modelVersion) {
+        return scored(
+                event,
+                logLikelihood,
+                threshold,
+                tailProbability,
+                modelVersion,
+                SCORE_KIND_EXACT_LOG_LIKELIHOOD);
+    }
+
+    /**
+     * Creates a scored event whose score is of the given kind: {@value
+     * #SCORE_KIND_EXACT_LOG_LIKELIHOOD} (SGN-Flow), {@value #SCORE_KIND_ELBO} or {@value
+     * #SCORE_KIND_IW_LOG_LIKELIHOOD} (SGN-VAE lower bounds). The score travels in {@code
+     * log_likelihood} in every case, and the threshold is in the same kind.
+     *
+     * @param scoreKind what the score is
+     * @throws NullPointerException if {@code event}, {@code modelVersion} or {@code scoreKind} is
+     *     null
+     */
+    public static ScoredEvent scored(
+            EventRecord event,
+            double logLikelihood,
+            double threshold,
+            Double tailProbability,
+            String modelVersion,
+            String scoreKind) {
         Objects.requireNonNull(modelVersion, "modelVersion");
+        Objects.requireNonNull(scoreKind, "scoreKind");
         ScoredEvent scored = fromEvent(event, ScoreStatus.SCORED);
         scored.logLikelihood = logLikelihood;
         scored.threshold = threshold;
         scored.anomaly = logLikelihood < threshold;
         scored.tailProbability = tailProbability;
         scored.modelVersion = modelVersion;
+        scored.scoreKind = scoreKind;
         return scored;
     }
 
@@ -127,7 +164,6 @@ public final class ScoredEvent {
         scored.key = event.getKey();
         scored.ts = event.getTimestamp();
         scored.status = status;
-        scored.scoreKind = SCORE_KIND_EXACT_LOG_LIKELIHOOD;
         scored.sourceTopic = event.getTopic();
         scored.sourcePartition = event.getPartition();
         scored.sourceOffset = event.getOffset();

@@ -2,6 +2,7 @@ package io.sgnflow.jobs.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sgnflow.jobs.cli.SgnCli;
+import io.sgnflow.model.ModelKind;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +43,14 @@ public final class DemoCommand implements Callable<Integer> {
             paramLabel = "DIR",
             description = "Report directory (default: ${DEFAULT-VALUE}).")
     Path reportDir = Path.of("sgn-demo-report");
+
+    @Option(
+            names = "--model-type",
+            paramLabel = "TYPE",
+            description =
+                    "flow (SGN-Flow, exact log-likelihood) or vae (SGN-VAE, importance-weighted"
+                            + " bound) (default: ${DEFAULT-VALUE}).")
+    String modelType = "flow";
 
     @Option(
             names = "--train-epochs",
@@ -108,6 +117,11 @@ public final class DemoCommand implements Callable<Integer> {
         s.dataDir = data;
         s.rate = rate;
         s.reportDir = reportDir;
+        try {
+            s.modelType = ModelKind.parse(modelType);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--model-type: " + e.getMessage(), e);
+        }
         s.trainEpochs = trainEpochs;
         s.trainSeconds = trainSeconds;
         s.windowEvents = windowEvents;

@@ -2,7 +2,8 @@ package io.sgnflow.jobs.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sgnflow.jobs.eval.DetectionMetrics;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.ScoreKind;
 import io.sgnflow.model.TrainingSummary;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -26,8 +27,9 @@ final class DemoReport {
     private DemoReport() {}
 
     static void write(
-            Path dir, DemoData data, DemoRun.Snapshot snap, SgnFlowModel model, ObjectNode summary)
+            Path dir, DemoData data, DemoRun.Snapshot snap, DensityModel model, ObjectNode summary)
             throws IOException {
+        Names names = Names.of(model);
         int n = data.test().length;
         // Scored rows only (warm-up and dead letters have no score).
         List<Integer> rows = new ArrayList<>();
@@ -68,17 +70,17 @@ final class DemoReport {
                             DetectionMetrics.pointAdjust(predicted, labels), labels);
             summary.put("pointAdjustedF1", round(pa.f1()));
             summary.put("bestF1", round(DetectionMetrics.bestF1(scores, labels).f1()));
-            roc(dir.resolve("roc.png"), scores, labels, summary.get("aucRoc").asDouble());
+            roc(dir.resolve("roc.png"), scores, labels, summary.get("aucRoc").asDouble(), names);
         } else {
             summary.put(
                     "metrics",
                     labels == null
                             ? "no label column: no AUC/F1"
                             : "only one class among scored events: no AUC/F1");
-            roc(dir.resolve("roc.png"), new double[0], new boolean[0], Double.NaN);
+            roc(dir.resolve("roc.png"), new double[0], new boolean[0], Double.NaN, names);
         }
-        logLikelihood(dir.resolve("log-likelihood.png"), data, snap, rows);
-        trainingCurve(dir.resolve("training-curve.png"), model.training());
+        logLikelihood(dir.resolve("log-likelihood.png"), data, snap, rows, names);
+        trainingCurve(dir.resolve("training-curve.png"), model.training(), names);
         modelVersion(dir.resolve("model-version.png"), snap, n);
     }
 
@@ -108,13 +110,14 @@ final class DemoReport {
         BitmapEncoder.saveBitmap(chart, path.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    static void logLikelihood(Path path, DemoData data, DemoRun.Snapshot snap, List<Integer> rows)
+    static void logLikelihood(
+            Path path, DemoData data, DemoRun.Snapshot snap, List<Integer> rows, Names names)
             throws IOException {
         XYChart chart =
                 chart(
-                        "Log-likelihood per event (exact, SGN-Flow); low = anomalous",
+                        names.scoreTitle() + " per event; low = anomalous",
                         "event index",
-                        "log-likelihood (nats)");
+                        names.score() + " (nats)");
         if (rows.isEmpty()) {
             chart.addSeries("no scored events", new double[] {0}, new double[] {0});
             save(chart, path);
@@ -186,7 +189,7 @@ final class DemoReport {
         }
         XYSeries ll =
                 chart.addSeries(
-                        "log-likelihood (clipped; lower values drawn at the bottom)", x, yc);
+                        names.score() + " (clipped; lower values drawn at the bottom)", x, yc);
         ll.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         ll.setLineColor(new Color(40, 90, 170));
         ll.setLineWidth(0.6f);
@@ -211,7 +214,8 @@ final class DemoReport {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    static void roc(Path path, double[] scores, boolean[] labels, double auc) throws IOException {
+    static void roc(Path path, double[] scores, boolean[] labels, double auc, Names names)
+            throws IOException {
         XYChart chart =
                 chart(
                         Double.isNaN(auc)
@@ -256,7 +260,7 @@ final class DemoReport {
             }
             XYSeries roc =
                     chart.addSeries(
-                            "SGN-Flow (score = -log-likelihood)",
+                            names.model() + " (anomaly score = -" + names.score() + ")",
                             fx.stream().mapToDouble(Double::doubleValue).toArray(),
                             ty.stream().mapToDouble(Double::doubleValue).toArray());
             roc.setLineColor(new Color(40, 90, 170));
@@ -265,10 +269,10 @@ final class DemoReport {
         save(chart, path);
     }
 
-    static void trainingCurve(Path path, TrainingSummary training) throws IOException {
+    static void trainingCurve(Path path, TrainingSummary training, Names names) throws IOException {
         XYChart chart =
                 chart(
-                        "Initial model training (v1): validation log-likelihood per epoch",
+                        "Initial model training (v1): " + names.training() + " per epoch",
                         "epoch",
                         "nats per dimension");
         List<TrainingSummary.Epoch> history = training.history();
@@ -327,5 +331,33 @@ final class DemoReport {
         s.setLineWidth(2f);
         chart.getStyler().setYAxisDecimalPattern("0");
         save(chart, path);
+    }
+
+    /** How the plots name the model and its score. */
+    record Names(String model, String score, String scoreTitle, String training) {
+        static Names of(DensityModel model) {
+            ScoreKind kind = model.scoreKind();
+            return switch (kind) {
+                case EXACT_LOG_LIKELIHOOD ->
+                        new Names(
+                                "SGN-Flow",
+                                "log-likelihood",
+                                "Log-likelihood (exact, SGN-Flow)",
+                                "validation log-likelihood");
+                case ELBO ->
+                        new Names(
+                                "SGN-VAE",
+                                "ELBO",
+                                "ELBO (SGN-VAE, a lower bound on the log-likelihood)",
+                                "validation ELBO");
+                case IW_LOG_LIKELIHOOD ->
+                        new Names(
+                                "SGN-VAE",
+                                "iw_log_likelihood",
+                                "Importance-weighted bound (SGN-VAE, a lower bound on the"
+                                        + " log-likelihood)",
+                                "validation ELBO");
+            };
+        }
     }
 }

@@ -12,11 +12,13 @@ import io.sgnflow.jobs.retrain.RetrainConfig;
 import io.sgnflow.jobs.retrain.RetrainingJob;
 import io.sgnflow.jobs.scoring.ScoringConfig;
 import io.sgnflow.jobs.scoring.ScoringJob;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.ModelKind;
 import io.sgnflow.model.TrainingSummary;
 import io.sgnflow.model.io.ModelFile;
-import io.sgnflow.model.train.FlowTrainer;
+import io.sgnflow.model.train.DensityTrainer;
 import io.sgnflow.model.train.TrainingConfig;
+import io.sgnflow.model.train.VaeConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -135,34 +137,43 @@ public final class DemoRun implements AutoCloseable {
                         + " epochs at most, "
                         + s.trainSeconds
                         + " s budget) ...");
-        FlowTrainer trainer =
-                new FlowTrainer(
+        String measure = s.modelType == ModelKind.VAE ? "ELBO " : "";
+        DensityTrainer trainer =
+                new DensityTrainer(
+                        s.modelType,
                         trainingConfig,
+                        VaeConfig.builder().build(),
                         e ->
                                 say(
                                         String.format(
                                                 Locale.ROOT,
-                                                "  epoch %d/%d: train %.4f, validation %.4f nats/dim",
+                                                "  epoch %d/%d: train %s%.4f, validation %s%.4f"
+                                                        + " nats/dim",
                                                 e.epoch(),
                                                 s.trainEpochs,
+                                                measure,
                                                 e.trainLogLikelihoodPerDim(),
+                                                measure,
                                                 e.validationLogLikelihoodPerDim())));
-        SgnFlowModel model = trainer.train(data.train(), data.featureNames());
+        DensityModel model = trainer.train(data.train(), data.featureNames());
         Path modelFile = reportDir.resolve("model-v1.sgn.json");
         ModelFile.write(model, modelFile);
         TrainingSummary training = model.training();
         say(
                 String.format(
                         Locale.ROOT,
-                        "Model v%d written to %s: %d epochs (best %d, %s), validation %.4f nats/dim,"
-                                + " threshold %.3f",
+                        "%s model v%d written to %s: %d epochs (best %d, %s), validation %s%.4f"
+                                + " nats/dim, threshold %.3f (%s)",
+                        model.modelType(),
                         model.version(),
                         modelFile,
                         training.epochs(),
                         training.bestEpoch(),
                         training.stopReason(),
+                        measure,
                         training.validationLogLikelihoodPerDim(),
-                        model.threshold().threshold()));
+                        model.threshold().threshold(),
+                        model.scoreKind().id()));
 
         // 3. Flink: both jobs in one local environment bound to 127.0.0.1.
         int n = data.test().length;
@@ -319,6 +330,8 @@ public final class DemoRun implements AutoCloseable {
         long lost = produced - snap.outputs;
         ObjectNode summary = JSON.createObjectNode();
         summary.put("command", "demo");
+        summary.put("modelType", model.modelType());
+        summary.put("scoreKind", model.scoreKind().id());
         summary.put("produced", produced);
         summary.put("scored", snap.scored);
         summary.put("deadLettered", snap.dead);
@@ -575,7 +588,7 @@ public final class DemoRun implements AutoCloseable {
                 case MODELS -> {
                     String v = "?";
                     try {
-                        v = Long.toString(ModelFile.fromBytes(r.value()).version());
+                        v = Long.toString(ModelFile.load(r.value()).version());
                     } catch (RuntimeException e) {
                         // counted anyway
                     }

@@ -1,5 +1,6 @@
 package io.sgnflow.jobs.demo;
 
+import io.sgnflow.model.ModelKind;
 import java.nio.file.Path;
 
 /** Settings of a demo run (mutable, defaults suit the SMD acceptance run on 2 cores). */
@@ -18,6 +19,9 @@ public final class DemoSettings {
 
     public int generatedTrainRows = 6000;
     public int generatedTestRows = 8000;
+
+    /** Kind of the initial model (the retraining job keeps it). */
+    public ModelKind modelType = ModelKind.FLOW;
 
     /** Initial model: epochs, time budget, architecture. */
     public int trainEpochs = 30;

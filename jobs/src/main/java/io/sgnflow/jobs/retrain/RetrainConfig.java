@@ -2,7 +2,9 @@ package io.sgnflow.jobs.retrain;
 
 import io.sgnflow.connectors.serde.EventFormat;
 import io.sgnflow.jobs.scoring.ScoringConfig;
+import io.sgnflow.model.ModelKind;
 import io.sgnflow.model.train.TrainingConfig;
+import io.sgnflow.model.train.VaeConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +44,8 @@ public final class RetrainConfig implements Serializable {
     private final double tolerance;
     private final boolean excludeAnomalies;
     private final double maxExcludedFraction;
+    private final ModelKind modelType;
+    private final int latentDim;
     private final int hidden;
     private final int steps;
     private final int epochs;
@@ -81,6 +85,8 @@ public final class RetrainConfig implements Serializable {
         this.tolerance = b.tolerance;
         this.excludeAnomalies = b.excludeAnomalies;
         this.maxExcludedFraction = b.maxExcludedFraction;
+        this.modelType = b.modelType;
+        this.latentDim = b.latentDim;
         this.hidden = b.hidden;
         this.steps = b.steps;
         this.epochs = b.epochs;
@@ -236,6 +242,21 @@ public final class RetrainConfig implements Serializable {
         return maxExcludedFraction;
     }
 
+    /** Kind of a cold-start model; a warm start keeps the current model's kind. */
+    public ModelKind modelType() {
+        return modelType;
+    }
+
+    /** Latent dimension of a cold-start SGN-VAE; 0 for the default. */
+    public int latentDim() {
+        return latentDim;
+    }
+
+    /** SGN-VAE settings of a cold start (defaults but for the latent dimension). */
+    public VaeConfig vaeConfig() {
+        return VaeConfig.builder().latentDim(latentDim).build();
+    }
+
     /** Hidden width of a cold-start model. */
     public int hidden() {
         return hidden;
@@ -333,6 +354,8 @@ public final class RetrainConfig implements Serializable {
         private double tolerance = 0.05;
         private boolean excludeAnomalies = true;
         private double maxExcludedFraction = 0.25;
+        private ModelKind modelType = ModelKind.FLOW;
+        private int latentDim = 0;
         private int hidden = 32;
         private int steps = 4;
         private int epochs = 20;
@@ -473,6 +496,18 @@ public final class RetrainConfig implements Serializable {
             return this;
         }
 
+        /** Kind of a cold-start model. */
+        public Builder modelType(ModelKind v) {
+            this.modelType = v;
+            return this;
+        }
+
+        /** Latent dimension of a cold-start SGN-VAE (0: the default). */
+        public Builder latentDim(int v) {
+            this.latentDim = v;
+            return this;
+        }
+
         public Builder hidden(int v) {
             this.hidden = v;
             return this;
@@ -587,6 +622,8 @@ public final class RetrainConfig implements Serializable {
                     maxExcludedFraction >= 0 && maxExcludedFraction <= 1,
                     "maxExcludedFraction",
                     maxExcludedFraction);
+            check(modelType != null, "modelType", modelType);
+            check(latentDim == 0 || latentDim >= 2, "latentDim (0 or >= 2)", latentDim);
             check(hidden >= 1, "hidden", hidden);
             check(steps >= 1, "steps", steps);
             check(epochs >= 1, "epochs", epochs);
@@ -598,6 +635,7 @@ public final class RetrainConfig implements Serializable {
             check(minEvents <= reservoirSize, "minEvents (<= reservoirSize)", minEvents);
             RetrainConfig config = new RetrainConfig(this);
             config.trainingConfig(); // validates the training settings too
+            config.vaeConfig();
             return config;
         }
 
@@ -667,6 +705,10 @@ public final class RetrainConfig implements Serializable {
                 + excludeAnomalies
                 + ", maxExcludedFraction="
                 + maxExcludedFraction
+                + ", modelType="
+                + modelType.id()
+                + ", latentDim="
+                + (latentDim == 0 ? "auto" : String.valueOf(latentDim))
                 + ", hidden="
                 + hidden
                 + ", steps="

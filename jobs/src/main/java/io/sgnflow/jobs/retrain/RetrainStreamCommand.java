@@ -3,6 +3,7 @@ package io.sgnflow.jobs.retrain;
 import io.sgnflow.connectors.kafka.ClientProperties;
 import io.sgnflow.connectors.serde.EventFormat;
 import io.sgnflow.jobs.config.ConfigFileDefaults;
+import io.sgnflow.model.ModelKind;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -191,6 +192,22 @@ public final class RetrainStreamCommand implements Callable<Integer> {
     double maxExcludedFraction;
 
     @Option(
+            names = "--model-type",
+            defaultValue = "flow",
+            description =
+                    "Kind of a cold-start model: flow (SGN-Flow) or vae (SGN-VAE); a warm start"
+                            + " keeps the current model's kind. Default: ${DEFAULT-VALUE}.")
+    String modelType;
+
+    @Option(
+            names = "--latent-dim",
+            defaultValue = "0",
+            description =
+                    "Latent dimension of a cold-start SGN-VAE (0: ceil(D/2), at most 16)."
+                            + " Default: ${DEFAULT-VALUE}.")
+    int latentDim;
+
+    @Option(
             names = "--hidden",
             defaultValue = "32",
             description = "Hidden width of a cold-start model. Default: ${DEFAULT-VALUE}.")
@@ -310,6 +327,8 @@ public final class RetrainStreamCommand implements Callable<Integer> {
                 .tolerance(tolerance)
                 .excludeAnomalies(excludeAnomalies)
                 .maxExcludedFraction(maxExcludedFraction)
+                .modelType(ModelKind.parse(modelType))
+                .latentDim(latentDim)
                 .hidden(hidden)
                 .steps(steps)
                 .epochs(epochs)

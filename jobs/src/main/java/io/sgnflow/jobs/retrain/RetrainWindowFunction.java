@@ -1,6 +1,6 @@
 package io.sgnflow.jobs.retrain;
 
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
 import java.util.EnumMap;
@@ -96,7 +96,7 @@ public final class RetrainWindowFunction
         trainingTimeMs =
                 metrics.histogram("trainingTimeMs", new DescriptiveStatisticsHistogram(100));
         lastPublishedVersion = -1;
-        currentVersion = initialModel == null ? -1 : ModelFile.fromBytes(initialModel).version();
+        currentVersion = initialModel == null ? -1 : ModelFile.load(initialModel).version();
         metrics.gauge("lastPublishedVersion", () -> lastPublishedVersion);
         metrics.gauge("currentVersion", () -> currentVersion);
     }
@@ -116,7 +116,7 @@ public final class RetrainWindowFunction
         if (currentBytes == null) {
             currentBytes = initialModel;
         }
-        SgnFlowModel current = currentBytes == null ? null : ModelFile.fromBytes(currentBytes);
+        DensityModel current = currentBytes == null ? null : ModelFile.load(currentBytes);
         currentVersion = current == null ? -1 : current.version();
         long newVersion = current == null ? 1 : current.version() + 1;
 
@@ -130,7 +130,7 @@ public final class RetrainWindowFunction
             return;
         }
 
-        SgnFlowModel model = outcome.model();
+        DensityModel model = outcome.model();
         byte[] bytes = ModelFile.toBytes(model);
         try {
             store.write(model.version(), bytes);
@@ -156,16 +156,18 @@ public final class RetrainWindowFunction
         lastPublishedVersion = model.version();
         currentVersion = model.version();
         LOG.info(
-                "Window [{}, {}): published model version {} ({} events, {} sampled, {} used, {}"
-                        + " flagged left out; held-out {} nats/dim vs current {} (version {});"
-                        + " threshold {}; trained in {} s, {} epochs, stop {})",
+                "Window [{}, {}): published {} model version {} ({} events, {} sampled, {} used,"
+                        + " {} flagged left out; held-out {} {} nats/dim vs current {} (version"
+                        + " {}); threshold {}; trained in {} s, {} epochs, stop {})",
                 window.getStart(),
                 window.getEnd(),
+                model.modelType(),
                 model.version(),
                 reservoir.getSeen(),
                 reservoir.getItems().size(),
                 outcome.usableEvents(),
                 outcome.excludedAnomalies(),
+                model.scoreKind().id(),
                 String.format(Locale.ROOT, "%.4f", outcome.decision().candidatePerDim()),
                 String.format(Locale.ROOT, "%.4f", outcome.decision().currentPerDim()),
                 current == null ? "none" : current.version(),
@@ -179,7 +181,7 @@ public final class RetrainWindowFunction
     private void reject(
             TimeWindow window,
             Reservoir reservoir,
-            SgnFlowModel current,
+            DensityModel current,
             RejectReason reason,
             Retrainer.Outcome outcome) {
         rejected.inc();

@@ -3,9 +3,10 @@ package io.sgnflow.jobs.retrain;
 import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.serde.FeatureResolver;
 import io.sgnflow.connectors.serde.Resolution;
-import io.sgnflow.model.FlowScorer;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.DensityScorer;
 import io.sgnflow.model.core.AnomalyThreshold;
+import io.sgnflow.model.train.DensityTrainer;
 import io.sgnflow.model.train.FlowTrainer;
 import io.sgnflow.model.train.TrainingConfig;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public final class Retrainer {
      * @param current the current model, or null for a cold start
      * @param newVersion version number of a published candidate
      */
-    public Outcome retrain(List<SampledEvent> sample, SgnFlowModel current, long newVersion) {
+    public Outcome retrain(List<SampledEvent> sample, DensityModel current, long newVersion) {
         List<String> names =
                 current != null ? current.featureNames() : coldStartNames(sample, config);
         if (names == null) {
@@ -84,10 +85,10 @@ public final class Retrainer {
 
         int excluded = 0;
         if (current != null && config.excludeAnomalies() && !rows.isEmpty()) {
-            FlowScorer scorer = current.newScorer();
+            DensityScorer scorer = current.newScorer();
             List<double[]> normal = new ArrayList<>(rows.size());
             for (double[] row : rows) {
-                double ll = scorer.logLikelihood(row);
+                double ll = scorer.score(row);
                 if (Double.isFinite(ll) && !current.threshold().isAnomaly(ll)) {
                     normal.add(row);
                 }
@@ -129,10 +130,15 @@ public final class Retrainer {
         double[][] holdout = rows.subList(trainCount, rows.size()).toArray(new double[0][]);
 
         TrainingConfig training = config.trainingConfig();
-        SgnFlowModel candidate;
+        DensityModel candidate;
         long t0 = System.nanoTime();
         try {
-            FlowTrainer trainer = new FlowTrainer(training, FlowTrainer.Listener.NONE);
+            DensityTrainer trainer =
+                    new DensityTrainer(
+                            config.modelType(),
+                            training,
+                            config.vaeConfig(),
+                            FlowTrainer.Listener.NONE);
             candidate =
                     current == null
                             ? trainer.train(train, names)
@@ -151,7 +157,7 @@ public final class Retrainer {
             return new Outcome(
                     null, decision, decision.message(), rows.size(), excluded, seconds, true);
         }
-        SgnFlowModel published =
+        DensityModel published =
                 candidate
                         .withThreshold(AnomalyThreshold.calibrate(training.alpha(), candidateLl))
                         .withVersion(newVersion);
@@ -159,12 +165,12 @@ public final class Retrainer {
                 published, decision, decision.message(), rows.size(), excluded, seconds, true);
     }
 
-    private static double[] scores(SgnFlowModel model, double[][] rows) {
-        FlowScorer scorer = model.newScorer();
+    private static double[] scores(DensityModel model, double[][] rows) {
+        DensityScorer scorer = model.newScorer();
         double[] out = new double[rows.length];
         for (int i = 0; i < rows.length; i++) {
             try {
-                out[i] = scorer.logLikelihood(rows[i]);
+                out[i] = scorer.score(rows[i]);
             } catch (IllegalArgumentException e) {
                 out[i] = Double.NaN;
             }
@@ -207,7 +213,7 @@ public final class Retrainer {
      * (null when no candidate was trained), the reason, and the figures for logs and metrics.
      */
     public record Outcome(
-            SgnFlowModel model,
+            DensityModel model,
             ValidationGate.Decision decision,
             String message,
             int usableEvents,

@@ -8,7 +8,7 @@ import io.sgnflow.connectors.record.KafkaInput;
 import io.sgnflow.jobs.kafka.BrokerPreflight;
 import io.sgnflow.jobs.scoring.ParseFunction;
 import io.sgnflow.jobs.security.ModelSigner;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -152,19 +152,20 @@ public final class RetrainingJob {
                         "initial model file " + path + " does not exist or is not readable");
             }
             byte[] bytes = Files.readAllBytes(path);
-            SgnFlowModel model = ModelFile.fromBytes(bytes);
+            DensityModel model = ModelFile.load(bytes);
             LOG.info(
-                    "Initial model version {} from {} (D={}, K={})",
+                    "Initial {} model version {} from {} (D={}, scores {})",
+                    model.modelType(),
                     model.version(),
                     path,
                     model.dim(),
-                    model.architecture().steps());
+                    model.scoreKind().id());
             return bytes;
         }
         ModelStore store = new ModelStore(config.modelStore(), config.keepVersions());
         byte[] latest = store.readLatest();
         if (latest != null) {
-            SgnFlowModel model = ModelFile.fromBytes(latest);
+            DensityModel model = ModelFile.load(latest);
             LOG.info("Starting from model version {}, the newest in {}", model.version(), store);
             return latest;
         }

@@ -1,6 +1,6 @@
 package io.sgnflow.jobs.scoring;
 
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.io.ModelFile;
 
 /**
@@ -16,15 +16,17 @@ public final class ModelUpdates {
      * @return the new model
      * @throws ModelRejectedException with the reason: not a valid model file (format, checksum,
      *     truncation, non-finite or unstable parameters), another dimension or other feature names
-     *     than the serving model, or a version that is not newer
+     *     than the serving model, or a version that is not newer. A model of the other kind (an
+     *     SGN-VAE replacing an SGN-Flow, or back) is accepted: it brings its own threshold, in its
+     *     own score kind, and every output names the kind.
      */
-    public static SgnFlowModel accept(byte[] bytes, SgnFlowModel current) {
+    public static DensityModel accept(byte[] bytes, DensityModel current) {
         if (bytes == null || bytes.length == 0) {
             throw new ModelRejectedException("empty model update");
         }
-        SgnFlowModel candidate;
+        DensityModel candidate;
         try {
-            candidate = ModelFile.fromBytes(bytes);
+            candidate = ModelFile.load(bytes);
         } catch (IllegalArgumentException e) {
             throw new ModelRejectedException(e.getMessage());
         }

@@ -8,8 +8,8 @@ import io.sgnflow.connectors.record.ScoredEvent;
 import io.sgnflow.connectors.serde.FeatureResolver;
 import io.sgnflow.connectors.serde.Resolution;
 import io.sgnflow.jobs.security.ModelSigner;
-import io.sgnflow.model.FlowScorer;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.DensityScorer;
 import io.sgnflow.model.io.ModelFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores events with the SGN-Flow model held in broadcast state, in micro-batches.
+ * Scores events with the model held in broadcast state (SGN-Flow or SGN-VAE), in micro-batches.
  *
  * <p>Events are buffered in keyed list state (so a checkpoint taken while a batch is open keeps it,
  * and a failure loses nothing) and scored when the batch reaches its size or when a processing-time
@@ -73,8 +73,8 @@ public final class ScoringFunction
     private transient ValueState<Long> firstArrival;
 
     private transient byte[] cachedBytes;
-    private transient SgnFlowModel cachedModel;
-    private transient FlowScorer scorer;
+    private transient DensityModel cachedModel;
+    private transient DensityScorer scorer;
     private transient FeatureResolver resolver;
 
     private transient Counter scored;
@@ -174,7 +174,7 @@ public final class ScoringFunction
         if (currentBytes == null) {
             currentBytes = initialModel;
         }
-        SgnFlowModel current = currentBytes == null ? null : model(currentBytes);
+        DensityModel current = currentBytes == null ? null : model(currentBytes);
         boolean reporter = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         try {
             if (verifier != null) {
@@ -183,14 +183,17 @@ public final class ScoringFunction
                     throw new ModelUpdates.ModelRejectedException(problem);
                 }
             }
-            SgnFlowModel accepted = ModelUpdates.accept(update.getValue(), current);
+            DensityModel accepted = ModelUpdates.accept(update.getValue(), current);
             state.put(CURRENT, update.getValue());
             modelSwaps.inc();
             servingVersion = model(update.getValue()).version();
             if (reporter) {
                 LOG.info(
-                        "Model version {} loaded from {}-{}@{} (replaces {}; D={}, threshold {})",
+                        "Model version {} ({}, scores {}) loaded from {}-{}@{} (replaces {}; D={},"
+                                + " threshold {})",
                         accepted.version(),
+                        accepted.modelType(),
+                        accepted.scoreKind().id(),
                         update.getTopic(),
                         update.getPartition(),
                         update.getOffset(),
@@ -247,8 +250,9 @@ public final class ScoringFunction
             }
             return;
         }
-        SgnFlowModel model = model(bytes);
+        DensityModel model = model(bytes);
         String version = String.valueOf(model.version());
+        String scoreKind = model.scoreKind().id();
         double tau = model.threshold().threshold();
         // Resolve and check every event first; the rows that pass are scored as one batch by the
         // batched kernel, and each row that fails goes to the dead letters on its own.
@@ -277,20 +281,21 @@ public final class ScoringFunction
             count++;
         }
         double[] lls = new double[count];
-        scorer.logLikelihoods(rows, count, lls);
+        scorer.scores(rows, count, lls);
         for (int i = 0; i < count; i++) {
             EventRecord e = accepted[i];
             double ll = lls[i];
             if (Double.isNaN(ll)) {
                 emitDead(
                         DeadLetterRecord.forEvent(
-                                e, DeadLetterReason.SCORING_FAILED, "log-likelihood is NaN"),
+                                e, DeadLetterReason.SCORING_FAILED, scoreKind + " is NaN"),
                         version,
                         ctx);
                 continue;
             }
             ScoredEvent result =
-                    ScoredEvent.scored(e, ll, tau, model.threshold().tailProbability(ll), version);
+                    ScoredEvent.scored(
+                            e, ll, tau, model.threshold().tailProbability(ll), version, scoreKind);
             scored.inc();
             if (result.getAnomaly()) {
                 anomalies.inc();
@@ -309,9 +314,9 @@ public final class ScoringFunction
     }
 
     /** Parses model bytes once per distinct array and keeps a scorer for it. */
-    private SgnFlowModel model(byte[] bytes) {
+    private DensityModel model(byte[] bytes) {
         if (bytes != cachedBytes) {
-            cachedModel = ModelFile.fromBytes(bytes);
+            cachedModel = ModelFile.load(bytes);
             cachedBytes = bytes;
             scorer = cachedModel.newScorer();
             resolver = new FeatureResolver(cachedModel.featureNames());

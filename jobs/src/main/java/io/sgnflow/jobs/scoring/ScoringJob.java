@@ -12,7 +12,7 @@ import io.sgnflow.connectors.record.KafkaInput;
 import io.sgnflow.connectors.record.ScoredEvent;
 import io.sgnflow.jobs.kafka.BrokerPreflight;
 import io.sgnflow.jobs.security.ModelSigner;
-import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,13 +74,14 @@ public final class ScoringJob {
                         "initial model file " + path + " does not exist or is not readable");
             }
             initialModel = Files.readAllBytes(path);
-            SgnFlowModel model = ModelFile.fromBytes(initialModel);
+            DensityModel model = ModelFile.load(initialModel);
             LOG.info(
-                    "Initial model version {} from {} (D={}, K={}, threshold {})",
+                    "Initial {} model version {} from {} (D={}, scores {}, threshold {})",
+                    model.modelType(),
                     model.version(),
                     path,
                     model.dim(),
-                    model.architecture().steps(),
+                    model.scoreKind().id(),
                     model.threshold().threshold());
         } else {
             LOG.info("No initial model: events are emitted as WARMUP until a model update arrives");

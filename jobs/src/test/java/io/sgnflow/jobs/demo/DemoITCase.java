@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sgnflow.model.ModelKind;
+import io.sgnflow.model.io.ModelFile;
+import io.sgnflow.model.vae.SgnVaeModel;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,23 +26,7 @@ class DemoITCase {
     @Test
     @Timeout(240)
     void demoRunsEndToEndWithoutLosingEvents() throws Exception {
-        DemoSettings s = new DemoSettings();
-        s.reportDir = tmp.resolve("report");
-        s.generatedFeatures = 6;
-        s.generatedTrainRows = 2000;
-        s.generatedTestRows = 3000;
-        s.trainEpochs = 6;
-        s.trainSeconds = 15;
-        s.hidden = 16;
-        s.steps = 2;
-        s.windowEvents = 1000;
-        s.reservoir = 800;
-        s.minEvents = 100;
-        s.retrainEpochs = 4;
-        s.retrainSeconds = 4;
-        s.checkpointIntervalMs = 500;
-        s.drainTimeoutSeconds = 90;
-        s.progress = false;
+        DemoSettings s = shortened(tmp.resolve("report"));
 
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         DemoRun.Result result;
@@ -54,6 +41,8 @@ class DemoITCase {
                 new ObjectMapper().readTree(s.reportDir.resolve("summary.json").toFile());
         assertThat(result.lost()).isZero();
         assertThat(summary.get("lost").asLong()).isZero();
+        assertThat(summary.get("modelType").asText()).isEqualTo("sgn-flow");
+        assertThat(summary.get("scoreKind").asText()).isEqualTo("exact_log_likelihood");
         long produced = summary.get("produced").asLong();
         assertThat(produced).isEqualTo(3000);
         assertThat(
@@ -79,6 +68,51 @@ class DemoITCase {
             assertThat(image).as(png).isNotNull();
             assertThat(image.getWidth()).isPositive();
         }
+    }
+
+    @Test
+    @Timeout(240)
+    void vaeDemoScoresEveryEventByItsBoundAndRetrainsTheVae() throws Exception {
+        DemoSettings s = shortened(tmp.resolve("vae-report"));
+        s.modelType = ModelKind.VAE;
+
+        DemoRun.Result result;
+        try (DemoRun run = new DemoRun(s, System.err)) {
+            result = run.run();
+        }
+
+        JsonNode summary =
+                new ObjectMapper().readTree(s.reportDir.resolve("summary.json").toFile());
+        assertThat(result.lost()).isZero();
+        assertThat(summary.get("lost").asLong()).isZero();
+        assertThat(summary.get("modelType").asText()).isEqualTo("sgn-vae");
+        assertThat(summary.get("scoreKind").asText()).isEqualTo("iw_log_likelihood");
+        assertThat(summary.get("produced").asLong()).isEqualTo(3000);
+        assertThat(summary.get("modelVersions").size()).isGreaterThanOrEqualTo(2);
+        assertThat(summary.get("aucRoc").asDouble()).isGreaterThan(0.5);
+        assertThat(ModelFile.load(s.reportDir.resolve("model-v1.sgn.json")))
+                .isInstanceOf(SgnVaeModel.class);
+    }
+
+    private static DemoSettings shortened(Path reportDir) {
+        DemoSettings s = new DemoSettings();
+        s.reportDir = reportDir;
+        s.generatedFeatures = 6;
+        s.generatedTrainRows = 2000;
+        s.generatedTestRows = 3000;
+        s.trainEpochs = 6;
+        s.trainSeconds = 15;
+        s.hidden = 16;
+        s.steps = 2;
+        s.windowEvents = 1000;
+        s.reservoir = 800;
+        s.minEvents = 100;
+        s.retrainEpochs = 4;
+        s.retrainSeconds = 4;
+        s.checkpointIntervalMs = 500;
+        s.drainTimeoutSeconds = 90;
+        s.progress = false;
+        return s;
     }
 
     /** Writes to two streams (the captured log and the console). */

@@ -2,7 +2,10 @@ package io.sgnflow.jobs.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sgnflow.model.ModelKind;
+import io.sgnflow.model.ScoreKind;
 import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.vae.SgnVaeModel;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +53,7 @@ class RetrainerTest {
                 new Retrainer(config().build())
                         .retrain(sample(RetrainFixtures.regimeB(600, 1), 0, true), v1, 2);
         assertThat(outcome.published()).as(outcome.message()).isTrue();
-        SgnFlowModel m = outcome.model();
+        SgnFlowModel m = (SgnFlowModel) outcome.model();
         assertThat(m.version()).isEqualTo(2);
         assertThat(m.threshold().alpha()).isEqualTo(0.01);
         assertThat(m.threshold().threshold()).isFinite().isNotEqualTo(v1.threshold().threshold());
@@ -90,7 +93,28 @@ class RetrainerTest {
         assertThat(outcome.published()).as(outcome.message()).isTrue();
         assertThat(outcome.model().version()).isEqualTo(1);
         assertThat(outcome.model().featureNames()).isEqualTo(RetrainFixtures.FEATURES);
-        assertThat(outcome.model().architecture().steps()).isEqualTo(2);
+        assertThat(((SgnFlowModel) outcome.model()).architecture().steps()).isEqualTo(2);
+    }
+
+    @Test
+    void coldStartTrainsAnSgnVaeWhenConfiguredAndAWarmStartKeepsIt() {
+        var cold =
+                new Retrainer(config().modelType(ModelKind.VAE).latentDim(2).build())
+                        .retrain(sample(RetrainFixtures.regimeA(400, 16), 0, true), null, 1);
+        assertThat(cold.published()).as(cold.message()).isTrue();
+        assertThat(cold.model()).isInstanceOf(SgnVaeModel.class);
+        assertThat(cold.model().scoreKind()).isEqualTo(ScoreKind.IW_LOG_LIKELIHOOD);
+        assertThat(((SgnVaeModel) cold.model()).architecture().latentDim()).isEqualTo(2);
+
+        // The configured kind is for cold starts only: a warm start keeps the current kind.
+        var warm =
+                new Retrainer(config().modelType(ModelKind.FLOW).build())
+                        .retrain(
+                                sample(RetrainFixtures.regimeA(400, 17), 0, true), cold.model(), 2);
+        assertThat(warm.published()).as(warm.message()).isTrue();
+        assertThat(warm.model()).isInstanceOf(SgnVaeModel.class);
+        assertThat(warm.model().version()).isEqualTo(2);
+        assertThat(Double.isFinite(warm.decision().currentPerDim())).isTrue();
     }
 
     @Test

@@ -3,6 +3,9 @@ package io.sgnflow.jobs.scoring;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.train.FlowTrainer;
 import io.sgnflow.model.train.TrainingConfig;
+import io.sgnflow.model.train.VaeConfig;
+import io.sgnflow.model.train.VaeTrainer;
+import io.sgnflow.model.vae.SgnVaeModel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,14 @@ final class ScoringFixtures {
                         new FlowTrainer(config, FlowTrainer.Listener.NONE)
                                 .train(normalRows(3000, seed), FEATURES),
                         version);
+    }
+
+    static SgnVaeModel trainVae(long version, long seed) {
+        TrainingConfig config =
+                TrainingConfig.builder().hiddenWidths(16).steps(3).epochs(6).seed(seed).build();
+        return new VaeTrainer(config, VaeConfig.builder().scoreSamples(8).build(), e -> {})
+                .train(normalRows(3000, seed), FEATURES)
+                .withVersion(version);
     }
 
     static String json(String id, double[] row, boolean byName) {

@@ -11,6 +11,7 @@ import io.sgnflow.jobs.testing.KafkaTestClient;
 import io.sgnflow.jobs.testing.LocalFlink;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.io.ModelFile;
+import io.sgnflow.model.vae.SgnVaeModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,7 +164,7 @@ class ScoringJobITCase {
                     .hasSizeGreaterThan(warm.size() / 2)
                     .allSatisfy(s -> assertThat(s.getStatus()).isEqualTo(ScoreStatus.WARMUP));
 
-            publish(ModelFile.toBytes(v1));
+            publish("swap", ModelFile.toBytes(v1));
             int probes = probeUntilVersion("swap", "1", warm.size());
             List<ScoringFixtures.Event> first = ScoringFixtures.stream(300, 22, "a");
             produce("swap-events", first);
@@ -173,8 +174,8 @@ class ScoringJobITCase {
 
             byte[] corrupt = ModelFile.toBytes(v2);
             corrupt[corrupt.length / 2] ^= 0x20;
-            publish(corrupt);
-            publish(ModelFile.toBytes(v2));
+            publish("swap", corrupt);
+            publish("swap", ModelFile.toBytes(v2));
             probes += probeUntilVersion("swap", "2", seen);
             List<ScoringFixtures.Event> second = ScoringFixtures.stream(300, 23, "b");
             produce("swap-events", second);
@@ -201,6 +202,53 @@ class ScoringJobITCase {
         }
     }
 
+    @Test
+    void swapsFromAnSgnFlowToAnSgnVaeAndEveryOutputNamesItsScoreKind() throws Exception {
+        SgnVaeModel vae = ScoringFixtures.trainVae(2, 5);
+        ScoringConfig config = config("vae", false).initialModelPath(v1File.toString()).build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ScoringJob.build(env, config);
+        JobClient job = env.executeAsync("scoring-vae");
+        try {
+            List<ScoringFixtures.Event> first = valid(ScoringFixtures.stream(200, 31, "a"));
+            produce("vae-events", first);
+            Outputs.read("vae", first.size());
+
+            publish("vae", ModelFile.toBytes(vae));
+            int probes = probeUntilVersion("vae", "2", first.size());
+            List<ScoringFixtures.Event> second = valid(ScoringFixtures.stream(300, 32, "b"));
+            produce("vae-events", second);
+            int total = first.size() + probes + second.size();
+            Outputs all = Outputs.read("vae", total);
+
+            assertThat(all.total()).isEqualTo(total);
+            assertThat(all.duplicateSources).isZero();
+            int vaeScored = 0;
+            for (ScoredEvent s : all.scored) {
+                if (s.getId().startsWith("a-")) {
+                    assertThat(s.getModelVersion()).isEqualTo("1");
+                    assertThat(s.getScoreKind()).isEqualTo("exact_log_likelihood");
+                } else if (s.getId().startsWith("b-")) {
+                    assertThat(s.getModelVersion()).isEqualTo("2");
+                    assertThat(s.getScoreKind()).isEqualTo("iw_log_likelihood");
+                    // Fixed noise draws: the job's score is the offline score, bit for bit.
+                    double expected = vae.score(rowOf(second, s.getId()));
+                    assertThat(s.getLogLikelihood()).isEqualTo(expected);
+                    assertThat(s.getThreshold()).isEqualTo(vae.threshold().threshold());
+                    assertThat(s.getAnomaly()).isEqualTo(expected < vae.threshold().threshold());
+                    vaeScored++;
+                }
+            }
+            assertThat(vaeScored).isEqualTo(second.size());
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static List<ScoringFixtures.Event> valid(List<ScoringFixtures.Event> events) {
+        return events.stream().filter(e -> e.row() != null).toList();
+    }
+
     private static double[] rowOf(List<ScoringFixtures.Event> events, String id) {
         return events.stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow().row();
     }
@@ -220,8 +268,9 @@ class ScoringJobITCase {
                 kafka.bootstrapServers(), topic, -1, ScoringFixtures.values(events), 1000);
     }
 
-    private static void publish(byte[] model) {
-        KafkaTestClient.produce(kafka.bootstrapServers(), "swap-models", 0, List.of(model), 1000);
+    private static void publish(String prefix, byte[] model) {
+        KafkaTestClient.produce(
+                kafka.bootstrapServers(), prefix + "-models", 0, List.of(model), 1000);
     }
 
     /** Sends probe events until one is scored by {@code version}; returns how many were sent. */
