@@ -51,6 +51,13 @@ public final class ReservoirAggregate
             big.offer(e, capacity, seed);
         }
         big.setSeen(total);
+        long flags = a.getFlagsSeen() + b.getFlagsSeen();
+        for (String at : small.getFlagged()) {
+            if (big.getFlagged().size() < Reservoir.MAX_FLAGS) {
+                big.getFlagged().add(at);
+            }
+        }
+        big.setFlagsSeen(flags);
         return big;
     }
 }

@@ -44,6 +44,7 @@ public final class RetrainConfig implements Serializable {
     private final double tolerance;
     private final boolean excludeAnomalies;
     private final double maxExcludedFraction;
+    private final String scoresTopic;
     private final ModelKind modelType;
     private final int latentDim;
     private final int hidden;
@@ -85,6 +86,7 @@ public final class RetrainConfig implements Serializable {
         this.tolerance = b.tolerance;
         this.excludeAnomalies = b.excludeAnomalies;
         this.maxExcludedFraction = b.maxExcludedFraction;
+        this.scoresTopic = b.scoresTopic;
         this.modelType = b.modelType;
         this.latentDim = b.latentDim;
         this.hidden = b.hidden;
@@ -242,6 +244,14 @@ public final class RetrainConfig implements Serializable {
         return maxExcludedFraction;
     }
 
+    /**
+     * The scoring job's scores topic, whose anomaly verdicts decide what is left out of training;
+     * null to leave out what the current model flags instead.
+     */
+    public String scoresTopic() {
+        return scoresTopic;
+    }
+
     /** Kind of a cold-start model; a warm start keeps the current model's kind. */
     public ModelKind modelType() {
         return modelType;
@@ -354,6 +364,7 @@ public final class RetrainConfig implements Serializable {
         private double tolerance = 0.05;
         private boolean excludeAnomalies = true;
         private double maxExcludedFraction = 0.25;
+        private String scoresTopic;
         private ModelKind modelType = ModelKind.FLOW;
         private int latentDim = 0;
         private int hidden = 32;
@@ -493,6 +504,12 @@ public final class RetrainConfig implements Serializable {
 
         public Builder maxExcludedFraction(double v) {
             this.maxExcludedFraction = v;
+            return this;
+        }
+
+        /** Scores topic to read anomaly verdicts from (null: none). */
+        public Builder scoresTopic(String v) {
+            this.scoresTopic = v == null || v.isBlank() ? null : v;
             return this;
         }
 
@@ -705,6 +722,8 @@ public final class RetrainConfig implements Serializable {
                 + excludeAnomalies
                 + ", maxExcludedFraction="
                 + maxExcludedFraction
+                + ", scoresTopic="
+                + scoresTopic
                 + ", modelType="
                 + modelType.id()
                 + ", latentDim="

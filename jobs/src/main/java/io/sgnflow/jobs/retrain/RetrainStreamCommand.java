@@ -181,7 +181,9 @@ public final class RetrainStreamCommand implements Callable<Integer> {
             names = "--exclude-anomalies",
             defaultValue = "true",
             arity = "1",
-            description = "Leave out events the current model flags. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Leave out events flagged as anomalies: by the scoring job with --scores-topic,"
+                            + " else by the current model. Default: ${DEFAULT-VALUE}.")
     boolean excludeAnomalies;
 
     @Option(
@@ -190,6 +192,13 @@ public final class RetrainStreamCommand implements Callable<Integer> {
             description =
                     "Above this flagged share a window counts as a distribution change and nothing is left out. Default: ${DEFAULT-VALUE}.")
     double maxExcludedFraction;
+
+    @Option(
+            names = "--scores-topic",
+            description =
+                    "The scoring job's scores topic: events it flagged as anomalies are left out of"
+                            + " training (default: none; then those the current model flags are).")
+    String scoresTopic;
 
     @Option(
             names = "--model-type",
@@ -327,6 +336,7 @@ public final class RetrainStreamCommand implements Callable<Integer> {
                 .tolerance(tolerance)
                 .excludeAnomalies(excludeAnomalies)
                 .maxExcludedFraction(maxExcludedFraction)
+                .scoresTopic(scoresTopic)
                 .modelType(ModelKind.parse(modelType))
                 .latentDim(latentDim)
                 .hidden(hidden)

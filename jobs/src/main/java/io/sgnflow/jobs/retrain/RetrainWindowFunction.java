@@ -120,7 +120,10 @@ public final class RetrainWindowFunction
         currentVersion = current == null ? -1 : current.version();
         long newVersion = current == null ? 1 : current.version() + 1;
 
-        Retrainer.Outcome outcome = retrainer.retrain(reservoir.getItems(), current, newVersion);
+        Retrainer.WindowFlags flags =
+                config.scoresTopic() == null ? null : Retrainer.WindowFlags.of(reservoir);
+        Retrainer.Outcome outcome =
+                retrainer.retrain(reservoir.getItems(), current, newVersion, flags);
         if (outcome.candidateTrained()) {
             candidatesTrained.inc();
             trainingTimeMs.update(Math.round(outcome.trainingSeconds() * 1000));

@@ -12,7 +12,9 @@ import io.sgnflow.model.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +26,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Resolve each event onto the model's feature order (cold start: the configured names, else
  *       those of the first named event, else {@code f0..f(D-1)}); drop what does not fit or is not
  *       finite.
- *   <li>Anomaly exclusion, scoring side: score each event with the current model and leave out
- *       those below its threshold — unless more than {@code maxExcludedFraction} are flagged, which
- *       means the distribution moved and excluding them would keep the model from ever following
- *       it.
+ *   <li>Anomaly exclusion: leave out the events the scoring job flagged (when a scores topic is
+ *       read), else those the current model scores below its threshold — unless more than {@code
+ *       maxExcludedFraction} are flagged, which means the distribution moved and excluding them
+ *       would keep the model from ever following it.
  *   <li>Sort by event time; the newest {@code holdoutFraction} is held out, the rest trains a
  *       candidate: warm-started from the current model, or from scratch on a cold start, under the
  *       epoch and time budget.
@@ -53,6 +55,17 @@ public final class Retrainer {
      * @param newVersion version number of a published candidate
      */
     public Outcome retrain(List<SampledEvent> sample, DensityModel current, long newVersion) {
+        return retrain(sample, current, newVersion, null);
+    }
+
+    /**
+     * As {@link #retrain(List, DensityModel, long)}, with the scoring job's verdicts: when {@code
+     * flags} is not null (a scores topic is read), the sampled events it names are the anomalies
+     * left out, instead of those the current model flags; its flagged share of the whole window
+     * decides whether the window is a distribution change.
+     */
+    public Outcome retrain(
+            List<SampledEvent> sample, DensityModel current, long newVersion, WindowFlags flags) {
         List<String> names =
                 current != null ? current.featureNames() : coldStartNames(sample, config);
         if (names == null) {
@@ -63,6 +76,7 @@ public final class Retrainer {
         List<SampledEvent> sorted = new ArrayList<>(sample);
         sorted.sort(Comparator.comparingLong(SampledEvent::getTimestamp));
         List<double[]> rows = new ArrayList<>();
+        List<String> coordinates = new ArrayList<>();
         int unusable = 0;
         EventRecord probe = new EventRecord();
         for (SampledEvent e : sorted) {
@@ -74,6 +88,7 @@ public final class Retrainer {
                 continue;
             }
             rows.add(r.values());
+            coordinates.add(e.coordinate());
         }
         if (unusable > 0) {
             LOG.info(
@@ -84,7 +99,33 @@ public final class Retrainer {
         }
 
         int excluded = 0;
-        if (current != null && config.excludeAnomalies() && !rows.isEmpty()) {
+        if (flags != null && config.excludeAnomalies() && !rows.isEmpty()) {
+            double share = flags.share();
+            if (share > config.maxExcludedFraction()) {
+                LOG.info(
+                        "The scoring job flagged {} of {} events of the window (more than {}):"
+                                + " treated as a distribution change, none left out",
+                        flags.flagsSeen(),
+                        flags.eventsSeen(),
+                        config.maxExcludedFraction());
+            } else {
+                List<double[]> normal = new ArrayList<>(rows.size());
+                for (int i = 0; i < rows.size(); i++) {
+                    if (!flags.flagged().contains(coordinates.get(i))) {
+                        normal.add(rows.get(i));
+                    }
+                }
+                excluded = rows.size() - normal.size();
+                rows = normal;
+                if (flags.incomplete()) {
+                    LOG.warn(
+                            "{} flags in this window, only the first {} kept: flagged events"
+                                    + " beyond them may be trained on",
+                            flags.flagsSeen(),
+                            flags.flagged().size());
+                }
+            }
+        } else if (current != null && config.excludeAnomalies() && !rows.isEmpty()) {
             DensityScorer scorer = current.newScorer();
             List<double[]> normal = new ArrayList<>(rows.size());
             for (double[] row : rows) {
@@ -206,6 +247,30 @@ public final class Retrainer {
             names.add("f" + i);
         }
         return names;
+    }
+
+    /**
+     * The scoring job's anomaly flags of one window: coordinates ("topic/partition/offset") of the
+     * flagged events (possibly incomplete, see {@link Reservoir#MAX_FLAGS}) and the counts of flags
+     * and events.
+     */
+    public record WindowFlags(Set<String> flagged, long flagsSeen, long eventsSeen) {
+        /** Flags of a closed window's reservoir. */
+        static WindowFlags of(Reservoir reservoir) {
+            return new WindowFlags(
+                    new HashSet<>(reservoir.getFlagged()),
+                    reservoir.getFlagsSeen(),
+                    reservoir.getSeen());
+        }
+
+        /** Flagged share of the window's events (0 for an empty window). */
+        double share() {
+            return eventsSeen == 0 ? 0 : (double) flagsSeen / eventsSeen;
+        }
+
+        boolean incomplete() {
+            return flagsSeen > flagged.size();
+        }
     }
 
     /**

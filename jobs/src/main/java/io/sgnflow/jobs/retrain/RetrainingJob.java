@@ -37,9 +37,13 @@ import org.slf4j.LoggerFactory;
  * window at its end. Windows are tumbling or sliding. Unparseable records are dropped here (the
  * scoring job reports them as dead letters).
  *
- * <p>Anomaly exclusion is scoring-side and self-contained (the scores topic is not read): at window
- * close each sampled event is scored by the current model and those below its threshold are left
- * out, unless so many are flagged that the window is a distribution change (see {@link Retrainer}).
+ * <p>Anomaly exclusion: with a scores topic configured, the scoring job's verdicts are read as
+ * flags (event coordinates, event time) into the same windows, and the sampled events it flagged
+ * are left out; the window then also waits, in event time, for the scores of its events (the
+ * union's watermark is the smaller of the two, and an idle scores topic stops holding it back after
+ * the idleness timeout). Without one, at window close each sampled event is scored by the current
+ * model and those below its threshold are left out. Either way nothing is left out when so many are
+ * flagged that the window is a distribution change (see {@link Retrainer}).
  *
  * <p>Threading and checkpoints: all windows share one key, so sampling, training and publishing run
  * in one subtask; training is synchronous there and bounded by {@code maxTrainingSeconds}, so a
@@ -108,8 +112,29 @@ public final class RetrainingJob {
                         .uid("events-source");
         SingleOutputStreamOperator<EventRecord> events =
                 raw.process(new ParseFunction(config.eventFormat())).name("parse").uid("parse");
-        SingleOutputStreamOperator<SampledEvent> sampled =
+        DataStream<SampledEvent> sampled =
                 events.process(new ToSampledEvent()).name("to-sample").uid("to-sample");
+
+        // Optional: the scoring job's anomaly verdicts, as flags in the same windows.
+        if (config.scoresTopic() != null) {
+            DataStream<KafkaInput> scores =
+                    env.fromSource(
+                                    KafkaInputSource.build(
+                                            config.bootstrapServers(),
+                                            config.scoresTopic(),
+                                            config.groupId() + "-scores",
+                                            startingOffsets(config.startingOffsets()),
+                                            config.clientProperties(),
+                                            config.bounded()),
+                                    watermarks,
+                                    "scores")
+                            .uid("scores-source");
+            sampled =
+                    sampled.union(
+                            scores.process(new ToFlag())
+                                    .name("anomaly-flags")
+                                    .uid("anomaly-flags"));
+        }
 
         // One key: every window's reservoir and the current model live in one subtask.
         SingleOutputStreamOperator<byte[]> models =

@@ -16,7 +16,12 @@ final class ToSampledEvent extends ProcessFunction<EventRecord, SampledEvent> {
     public void processElement(EventRecord e, Context ctx, Collector<SampledEvent> out) {
         Long ts = ctx.timestamp();
         out.collect(
-                new SampledEvent(
-                        ts == null ? e.getTimestamp() : ts, e.getFeatureNames(), e.getValues()));
+                SampledEvent.of(
+                        ts == null ? e.getTimestamp() : ts,
+                        e.getFeatureNames(),
+                        e.getValues(),
+                        e.getTopic(),
+                        e.getPartition(),
+                        e.getOffset()));
     }
 }

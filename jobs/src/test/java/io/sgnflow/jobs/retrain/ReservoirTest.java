@@ -58,4 +58,20 @@ class ReservoirTest {
         assertThat(merged.getItems()).hasSize(100);
         assertThat(merged.getSeen()).isEqualTo(800);
     }
+
+    @Test
+    void countsAndKeepsFlagsWithoutSamplingThem() {
+        Reservoir reservoir = new Reservoir();
+        for (int i = 0; i < 50; i++) {
+            reservoir.offer(
+                    SampledEvent.of(i, null, new double[] {i}, "events", 0, i), 10, 3);
+        }
+        reservoir.offer(SampledEvent.flag(5, "events", 0, 5), 10, 3);
+        reservoir.offer(SampledEvent.flag(9, "events", 0, 9), 10, 3);
+
+        assertThat(reservoir.getSeen()).isEqualTo(50);
+        assertThat(reservoir.getItems()).hasSize(10).noneMatch(SampledEvent::isFlag);
+        assertThat(reservoir.getFlagsSeen()).isEqualTo(2);
+        assertThat(reservoir.getFlagged()).containsExactly("events/0/5", "events/0/9");
+    }
 }

@@ -8,6 +8,7 @@ import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.vae.SgnVaeModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +73,52 @@ class RetrainerTest {
         var outcome = new Retrainer(config().build()).retrain(sample(rows, 0, true), v1, 2);
         assertThat(outcome.excludedAnomalies()).isGreaterThanOrEqualTo(20);
         assertThat(outcome.usableEvents()).isEqualTo(600 - outcome.excludedAnomalies());
+    }
+
+    @Test
+    void leavesOutWhatTheScoringJobFlaggedInsteadOfWhatTheCurrentModelFlags() {
+        double[][] rows = RetrainFixtures.regimeA(600, 18);
+        double[][] outliers = RetrainFixtures.regimeB(20, 19);
+        System.arraycopy(outliers, 0, rows, 100, outliers.length);
+        List<SampledEvent> window = sampleAt(rows);
+        // The scoring job flagged three ordinary events and none of the outliers.
+        Set<String> flagged = Set.of("t/0/5", "t/0/6", "t/0/7");
+
+        var outcome =
+                new Retrainer(config().build())
+                        .retrain(window, v1, 2, new Retrainer.WindowFlags(flagged, 3, 600));
+
+        assertThat(outcome.excludedAnomalies()).isEqualTo(3);
+        assertThat(outcome.usableEvents()).isEqualTo(597);
+    }
+
+    @Test
+    void aWindowTheScoringJobFlaggedMostlyIsADistributionChange() {
+        List<SampledEvent> window = sampleAt(RetrainFixtures.regimeA(400, 20));
+        Set<String> flagged = Set.of("t/0/1", "t/0/2");
+
+        var outcome =
+                new Retrainer(config().build())
+                        .retrain(window, v1, 2, new Retrainer.WindowFlags(flagged, 300, 400));
+
+        assertThat(outcome.excludedAnomalies()).isZero();
+        assertThat(outcome.usableEvents()).isEqualTo(400);
+    }
+
+    /** Events at topic "t", partition 0, offsets 0, 1, …, one second apart. */
+    private static List<SampledEvent> sampleAt(double[][] rows) {
+        List<SampledEvent> out = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            out.add(
+                    SampledEvent.of(
+                            1000L * i,
+                            RetrainFixtures.FEATURES.toArray(new String[0]),
+                            rows[i],
+                            "t",
+                            0,
+                            i));
+        }
+        return out;
     }
 
     @Test

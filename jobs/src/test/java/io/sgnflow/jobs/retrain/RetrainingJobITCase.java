@@ -2,6 +2,7 @@ package io.sgnflow.jobs.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.record.ScoreStatus;
 import io.sgnflow.connectors.record.ScoredEvent;
 import io.sgnflow.connectors.serde.RecordJson;
@@ -22,6 +23,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -187,6 +189,52 @@ class RetrainingJobITCase {
         } finally {
             scoring.cancel().get();
         }
+    }
+
+    @Test
+    void leavesOutTheEventsTheScoringJobFlaggedWhenReadingItsScoresTopic() throws Exception {
+        kafka.createTopic("flags-scores", 1);
+        RetrainConfig config =
+                retrain("flags", 1).scoresTopic("flags-scores").maxExcludedFraction(0.5).build();
+        double[][] rows = RetrainFixtures.regimeA(600, 41);
+        List<Integer> outliers = new ArrayList<>();
+        for (int i = 7; i < rows.length; i += 20) {
+            rows[i][0] = 1000;
+            outliers.add(i);
+        }
+        List<RetrainFixtures.Event> events = RetrainFixtures.events("f", rows, t0, MINUTE);
+        RetrainFixtures.produce(kafka.bootstrapServers(), "flags-events", 0, events);
+        // The scoring job's verdicts on the outliers, as it writes them (one partition, so the
+        // offset of event i is i; the record time is the event's).
+        try (var producer = KafkaTestClient.producer(kafka.bootstrapServers())) {
+            for (int i : outliers) {
+                EventRecord scoredEvent = new EventRecord();
+                scoredEvent.setId(events.get(i).id());
+                scoredEvent.setTimestamp(events.get(i).timestamp());
+                scoredEvent.setTopic("flags-events");
+                scoredEvent.setPartition(0);
+                scoredEvent.setOffset(i);
+                ScoredEvent verdict =
+                        ScoredEvent.scored(scoredEvent, -500, -20, 0.0, "1", "exact_log_likelihood");
+                producer.send(
+                        new ProducerRecord<>(
+                                "flags-scores",
+                                0,
+                                events.get(i).timestamp(),
+                                null,
+                                RecordJson.toJson(verdict)));
+            }
+            producer.flush();
+        }
+
+        runBounded(config, "retrain-flags");
+
+        // Cold start on the window: had the 30 outliers at a = 1000 been kept, feature a would
+        // have a mean near 40 and a spread near 170 instead of regime A's 10 and 2.
+        List<SgnFlowModel> published = publishedModels("flags");
+        assertThat(published).hasSize(1);
+        assertThat(published.get(0).standardizer().mean()[0]).isBetween(9.0, 11.0);
+        assertThat(published.get(0).standardizer().scale()[0]).isLessThan(4.0);
     }
 
     @Test

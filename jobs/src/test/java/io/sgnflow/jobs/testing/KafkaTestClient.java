@@ -37,6 +37,16 @@ public final class KafkaTestClient {
         }
     }
 
+    /** A byte-array producer with acks=all; the caller closes it. */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
     /** Sends one record, as it is, to the topic (e.g. with headers). */
     public static void send(String bootstrap, ProducerRecord<byte[], byte[]> record) {
         Properties p = new Properties();
