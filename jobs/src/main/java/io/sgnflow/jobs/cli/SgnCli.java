@@ -51,6 +51,7 @@ import picocli.CommandLine.ScopeType;
             CheckCommand.class,
             SampleCommand.class,
             BenchCommand.class,
+            PipelineBenchCommand.class,
             io.sgnflow.jobs.scoring.ScoreStreamCommand.class,
             io.sgnflow.jobs.retrain.RetrainStreamCommand.class,
             io.sgnflow.jobs.demo.DemoCommand.class,

@@ -63,8 +63,7 @@ class ReservoirTest {
     void countsAndKeepsFlagsWithoutSamplingThem() {
         Reservoir reservoir = new Reservoir();
         for (int i = 0; i < 50; i++) {
-            reservoir.offer(
-                    SampledEvent.of(i, null, new double[] {i}, "events", 0, i), 10, 3);
+            reservoir.offer(SampledEvent.of(i, null, new double[] {i}, "events", 0, i), 10, 3);
         }
         reservoir.offer(SampledEvent.flag(5, "events", 0, 5), 10, 3);
         reservoir.offer(SampledEvent.flag(9, "events", 0, 9), 10, 3);

@@ -215,7 +215,8 @@ class RetrainingJobITCase {
                 scoredEvent.setPartition(0);
                 scoredEvent.setOffset(i);
                 ScoredEvent verdict =
-                        ScoredEvent.scored(scoredEvent, -500, -20, 0.0, "1", "exact_log_likelihood");
+                        ScoredEvent.scored(
+                                scoredEvent, -500, -20, 0.0, "1", "exact_log_likelihood");
                 producer.send(
                         new ProducerRecord<>(
                                 "flags-scores",
