@@ -38,6 +38,8 @@ FLINK_JAVA_OPTS=(
     --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
     --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
     -Djava.net.preferIPv4Stack=true
+    # The JDK Vector API, for the SIMD scoring kernel (the scalar one serves without it).
+    --add-modules=jdk.incubator.vector
 )
 
 die() {

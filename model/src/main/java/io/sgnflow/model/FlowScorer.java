@@ -73,6 +73,14 @@ public final class FlowScorer implements DensityScorer {
         logLikelihoods(rows, count, out);
     }
 
+    /** The batched kernel {@link #logLikelihoods} uses; see {@link BatchFlowScorer#kernel()}. */
+    public String kernel() {
+        if (batch == null) {
+            batch = new BatchFlowScorer(model);
+        }
+        return batch.kernel();
+    }
+
     /** z0 = Φ⁻¹(g⁻¹(x)), the latent point of x. */
     public double[] encode(double[] x) {
         model.checkEvent(x);

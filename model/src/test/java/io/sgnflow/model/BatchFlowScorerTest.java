@@ -14,23 +14,69 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The batched kernel equals the scalar reference {@link FlowScorer} to 1e-12. */
+/**
+ * The batched kernels (scalar, and the Vector API one when the test JVM has {@code
+ * jdk.incubator.vector}, as the build configures it) equal the scalar reference {@link FlowScorer}
+ * to 1e-12, and within a kernel an event's score does not depend on its batch.
+ */
 class BatchFlowScorerTest {
     private static final double TOLERANCE = 1e-12;
 
     static Stream<Arguments> shapes() {
         List<Arguments> shapes = new ArrayList<>();
-        for (int dim : new int[] {6, 7}) {
-            for (int steps : new int[] {1, 8}) {
-                for (Activation act : Activation.values()) {
-                    shapes.add(Arguments.of(dim, steps, act, new int[] {16}));
-                    shapes.add(Arguments.of(dim, steps, act, new int[] {9, 6}));
+        for (boolean vector : new boolean[] {false, true}) {
+            for (int dim : new int[] {6, 7}) {
+                for (int steps : new int[] {1, 8}) {
+                    for (Activation act : Activation.values()) {
+                        shapes.add(Arguments.of(dim, steps, act, new int[] {16}, vector));
+                        shapes.add(Arguments.of(dim, steps, act, new int[] {9, 6}, vector));
+                    }
                 }
             }
+            shapes.add(Arguments.of(38, 8, Activation.TANH, new int[] {64}, vector));
+            shapes.add(Arguments.of(39, 8, Activation.SILU, new int[] {13, 11}, vector));
         }
-        shapes.add(Arguments.of(38, 8, Activation.TANH, new int[] {64}));
-        shapes.add(Arguments.of(39, 8, Activation.SILU, new int[] {13, 11}));
         return shapes.stream();
+    }
+
+    static Stream<Boolean> kernels() {
+        return Stream.of(false, true);
+    }
+
+    @Test
+    void usesTheVectorKernelWhenTheJvmHasTheVectorApi() {
+        SgnFlowModel model =
+                TestModels.random(TestModels.architecture(6, 2, Activation.TANH, 8), 1);
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+        assertThat(module)
+                .as("the build runs tests with --add-modules jdk.incubator.vector")
+                .isTrue();
+        assertThat(new BatchFlowScorer(model).kernel()).startsWith("vector");
+        assertThat(new BatchFlowScorer(model, 32, false).kernel()).isEqualTo("scalar");
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @MethodSource("kernels")
+    void anEventScoresTheSameToTheBitAloneAndAtAnyPositionOfAnyBatch(boolean vector) {
+        SgnFlowModel model =
+                TestModels.random(TestModels.architecture(38, 8, Activation.TANH, 64), 12);
+        double[][] events = TestModels.events(model, 100, 12);
+        BatchFlowScorer scorer = new BatchFlowScorer(model, 32, vector);
+        double[] alone = new double[events.length];
+        for (int i = 0; i < events.length; i++) {
+            alone[i] = scorer.logLikelihood(events[i]);
+        }
+
+        for (int size : new int[] {2, 3, 5, 8, 31, 32, 33, 100}) {
+            double[] out = new double[size];
+            scorer.logLikelihoods(java.util.Arrays.copyOfRange(events, 100 - size, 100), out);
+            for (int i = 0; i < size; i++) {
+                assertThat(out[i])
+                        .as("batch of %d, event %d", size, i)
+                        .isEqualTo(alone[100 - size + i]);
+            }
+        }
     }
 
     private static void assertClose(double actual, double expected) {
@@ -40,9 +86,10 @@ class BatchFlowScorerTest {
                 .isLessThanOrEqualTo(bound);
     }
 
-    @ParameterizedTest(name = "D={0}, K={1}, {2}, hidden={3}")
+    @ParameterizedTest(name = "D={0}, K={1}, {2}, hidden={3}, vector={4}")
     @MethodSource("shapes")
-    void equalsScalarScorerOnBatchesOfEverySize(int dim, int steps, Activation act, int[] hidden) {
+    void equalsScalarScorerOnBatchesOfEverySize(
+            int dim, int steps, Activation act, int[] hidden, boolean vector) {
         FlowArchitecture arch = TestModels.architecture(dim, steps, act, hidden);
         SgnFlowModel model = TestModels.random(arch, 31L * dim + steps + act.ordinal());
         FlowScorer reference = model.newScorer();
@@ -56,7 +103,7 @@ class BatchFlowScorerTest {
                 }
             }
             double[] out = new double[size];
-            new BatchFlowScorer(model).logLikelihoods(events, out);
+            new BatchFlowScorer(model, 32, vector).logLikelihoods(events, out);
             for (int i = 0; i < size; i++) {
                 assertClose(out[i], reference.logLikelihood(events[i]));
             }

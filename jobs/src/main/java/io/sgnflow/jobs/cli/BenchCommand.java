@@ -149,7 +149,10 @@ final class BenchCommand implements Callable<Integer> {
         double scalar = scalarRate(model, events);
         LOG.info("Scalar reference (FlowScorer.logLikelihood): {} events/s", scalar);
 
+        String kernel = new BatchFlowScorer(model, tile).kernel();
+        LOG.info("Scoring kernel: {}", kernel);
         summary.put("batch", batch)
+                .put("kernel", kernel)
                 .put("threads", threads)
                 .put("tile", tile)
                 .put("eventsPerSecond", rate)

@@ -10,6 +10,7 @@ import io.sgnflow.connectors.serde.Resolution;
 import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.DensityScorer;
+import io.sgnflow.model.FlowScorer;
 import io.sgnflow.model.io.ModelFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,7 @@ public final class ScoringFunction
     private transient Histogram latencyMs;
     private transient DeadLetterMetrics deadLetters;
     private transient volatile long servingVersion;
+    private transient boolean kernelLogged;
 
     /**
      * @param initialModel bytes of the model file to serve before any update, or null
@@ -320,6 +322,18 @@ public final class ScoringFunction
             cachedBytes = bytes;
             scorer = cachedModel.newScorer();
             resolver = new FeatureResolver(cachedModel.featureNames());
+            if (!kernelLogged && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                kernelLogged = true;
+                LOG.info(
+                        "Scoring kernel: {}",
+                        scorer instanceof FlowScorer flow
+                                ? flow.kernel()
+                                        + (flow.kernel().equals("scalar")
+                                                ? " (start the TaskManager JVM with --add-modules"
+                                                        + " jdk.incubator.vector for the SIMD one)"
+                                                : "")
+                                : "event by event (" + cachedModel.modelType() + ")");
+            }
             servingVersion = cachedModel.version();
         }
         return cachedModel;

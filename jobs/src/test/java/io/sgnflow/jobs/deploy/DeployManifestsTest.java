@@ -183,6 +183,32 @@ class DeployManifestsTest {
     }
 
     @Test
+    void everyFlinkJvmGetsTheVectorApiModuleForTheSimdKernel() throws IOException {
+        List<String> configured = new ArrayList<>();
+        for (JsonNode d : ofKind("FlinkDeployment")) {
+            configured.add(
+                    d.path("spec").path("flinkConfiguration").path("env.java.opts.all").asText());
+        }
+        JsonNode compose = readAll(DEPLOY.resolve("docker").resolve("compose.yaml")).get(0);
+        for (String service : List.of("jobmanager", "taskmanager")) {
+            String props =
+                    compose.path("services")
+                            .path(service)
+                            .path("environment")
+                            .path("FLINK_PROPERTIES")
+                            .asText("");
+            Properties parsed = new Properties();
+            parsed.load(new StringReader(props.replaceAll("(?m)^([^:\\s]+):", "$1=")));
+            configured.add(parsed.getProperty("env.java.opts.all", ""));
+        }
+        configured.add(Files.readString(DEPLOY.resolve("local").resolve("common.sh")));
+
+        assertThat(configured)
+                .hasSize(ofKind("FlinkDeployment").size() + 3)
+                .allSatisfy(c -> assertThat(c).contains("--add-modules=jdk.incubator.vector"));
+    }
+
+    @Test
     void flinkConfigurationUsesOnlyKnownFlink22Keys() throws IOException {
         Map<String, String> used = new HashMap<>();
         for (JsonNode d : ofKind("FlinkDeployment")) {

@@ -1,0 +1,33 @@
+package io.sgnflow.model;
+
+/**
+ * Whether the JDK Vector API kernels can run here: the JVM was started with {@code --add-modules
+ * jdk.incubator.vector} and {@code -Dsgn.simd=false} was not given. The kernel classes reference
+ * the incubator module, so they are created reflectively and only then; without the module the
+ * scalar kernels serve.
+ */
+final class VectorSupport {
+    /** The system property that, set to {@code false}, keeps the scalar kernels. */
+    static final String PROPERTY = "sgn.simd";
+
+    static final boolean ENABLED =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    && !"false".equalsIgnoreCase(System.getProperty(PROPERTY));
+
+    private VectorSupport() {}
+
+    /** The Vector API flow kernel, or null when it cannot be created here. */
+    static FlowKernel flowKernel(FlowKernelParameters kp, int tile) {
+        if (!ENABLED) {
+            return null;
+        }
+        try {
+            return (FlowKernel)
+                    Class.forName("io.sgnflow.model.VectorFlowKernel")
+                            .getDeclaredConstructor(FlowKernelParameters.class, int.class)
+                            .newInstance(kp, tile);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+}
