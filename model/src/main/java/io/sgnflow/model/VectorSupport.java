@@ -6,7 +6,7 @@ package io.sgnflow.model;
  * the incubator module, so they are created reflectively and only then; without the module the
  * scalar kernels serve.
  */
-final class VectorSupport {
+public final class VectorSupport {
     /** The system property that, set to {@code false}, keeps the scalar kernels. */
     static final String PROPERTY = "sgn.simd";
 
@@ -15,6 +15,11 @@ final class VectorSupport {
                     && !"false".equalsIgnoreCase(System.getProperty(PROPERTY));
 
     private VectorSupport() {}
+
+    /** True when the Vector API kernels are in use in this JVM. */
+    public static boolean enabled() {
+        return ENABLED;
+    }
 
     /** The Vector API flow kernel, or null when it cannot be created here. */
     static FlowKernel flowKernel(FlowKernelParameters kp, int tile) {

@@ -119,10 +119,22 @@ public final class FlowTrainer {
                         threads,
                         arch.parameterCount(),
                         t -> {
-                            FlowGradient g = new FlowGradient(flowArch, flowPermutation);
-                            return (p, position, weight, out) ->
-                                    g.accumulate(
-                                            p, trainRows[epochOrder[0][position]], weight, out);
+                            FlowBatchGradient g =
+                                    FlowBatchGradient.create(flowArch, flowPermutation);
+                            return new ParallelGradient.Worker() {
+                                @Override
+                                public double accumulate(
+                                        double[] p, int position, double weight, double[] out) {
+                                    return accumulateRange(p, position, position + 1, weight, out);
+                                }
+
+                                @Override
+                                public double accumulateRange(
+                                        double[] p, int from, int to, double weight, double[] out) {
+                                    return g.accumulate(
+                                            p, trainRows, epochOrder[0], from, to, weight, out);
+                                }
+                            };
                         })) {
             TerminalMap terminal = new TerminalMap(arch, permutation);
             LeapfrogIntegrator integrator = new LeapfrogIntegrator(arch);

@@ -22,6 +22,16 @@ final class ParallelGradient implements AutoCloseable {
          * grad} and returns its loss.
          */
         double accumulate(double[] params, int position, double weight, double[] grad);
+
+        /** The same for positions [from, to), summed; override to process them together. */
+        default double accumulateRange(
+                double[] params, int from, int to, double weight, double[] grad) {
+            double sum = 0;
+            for (int i = from; i < to; i++) {
+                sum += accumulate(params, i, weight, grad);
+            }
+            return sum;
+        }
     }
 
     private final Worker[] workers;
@@ -85,11 +95,7 @@ final class ParallelGradient implements AutoCloseable {
     private double run(int worker, double[] params, int from, int to, double weight) {
         double[] g = workerGrads[worker];
         Arrays.fill(g, 0);
-        double sum = 0;
-        for (int i = from; i < to; i++) {
-            sum += workers[worker].accumulate(params, i, weight, g);
-        }
-        return sum;
+        return workers[worker].accumulateRange(params, from, to, weight, g);
     }
 
     @Override

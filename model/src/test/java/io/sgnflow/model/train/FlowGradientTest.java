@@ -69,6 +69,50 @@ class FlowGradientTest {
 
     @ParameterizedTest(name = "D={0}, K={1}, {2}")
     @MethodSource("shapes")
+    void simdGradientEqualsTheScalarGradientOverARaggedRange(
+            int dim, int steps, Activation act, int[] hidden) {
+        FlowArchitecture arch = TestModels.architecture(dim, steps, act, hidden);
+        Random random = new Random(13);
+        double[] params = TestModels.randomParameters(arch, random);
+        int[] perm = shuffledPermutation(dim, random);
+        double[][] rows = new double[40][dim];
+        for (double[] y : rows) {
+            for (int i = 0; i < dim; i++) {
+                y[i] = random.nextGaussian();
+            }
+        }
+        int[] order = new int[rows.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = (7 * i) % rows.length;
+        }
+        FlowBatchGradient simd = FlowBatchGradient.create(arch, perm);
+        assertThat(simd).isInstanceOf(VectorFlowGradient.class);
+        double[] expected = new double[params.length];
+        double[] actual = new double[params.length];
+
+        // 19 events: two full vectors and a partial one on AVX-512, so unused lanes are exercised.
+        double lossScalar =
+                FlowBatchGradient.scalar(arch, perm)
+                        .accumulate(params, rows, order, 3, 22, 1.0 / 19, expected);
+        double lossSimd = simd.accumulate(params, rows, order, 3, 22, 1.0 / 19, actual);
+
+        assertThat(lossSimd)
+                .isCloseTo(lossScalar, org.assertj.core.data.Offset.offset(1e-10 * lossScalar));
+        double diffSq = 0;
+        double normSq = 0;
+        for (int i = 0; i < params.length; i++) {
+            diffSq += (actual[i] - expected[i]) * (actual[i] - expected[i]);
+            normSq += expected[i] * expected[i];
+            assertThat(Math.abs(actual[i] - expected[i]))
+                    .as("parameter %d: simd %s, scalar %s", i, actual[i], expected[i])
+                    .isLessThanOrEqualTo(1e-9 * Math.max(1.0, Math.abs(expected[i])));
+        }
+        assertThat(normSq).isGreaterThan(0);
+        assertThat(Math.sqrt(diffSq / normSq)).isLessThanOrEqualTo(1e-11);
+    }
+
+    @ParameterizedTest(name = "D={0}, K={1}, {2}")
+    @MethodSource("shapes")
     void returnsHalfTheSquaredLatentNorm(int dim, int steps, Activation act, int[] hidden) {
         FlowArchitecture arch = TestModels.architecture(dim, steps, act, hidden);
         Random random = new Random(12);
