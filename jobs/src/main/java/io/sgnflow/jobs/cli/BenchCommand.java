@@ -44,6 +44,19 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
 
+    /**
+     * netlib-java logs through java.util.logging, at WARNING, each BLAS implementation it tries and
+     * cannot load before the one it uses; dgemmImplementation reports the one in use. Held here
+     * because java.util.logging keeps only weak references to configured loggers.
+     */
+    private static final java.util.logging.Logger NETLIB_LOG = quietNetlib();
+
+    private static java.util.logging.Logger quietNetlib() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+        log.setLevel(java.util.logging.Level.SEVERE);
+        return log;
+    }
+
     @Spec CommandSpec spec;
 
     @Option(names = "--dim", defaultValue = "38", description = "D (default: ${DEFAULT-VALUE}).")

@@ -24,8 +24,11 @@ import picocli.CommandLine.Spec;
         name = "check",
         sortOptions = false,
         description = {
-            "Checks the numerical contracts of a model on evenly spaced valid rows of a CSV file,"
-                    + " or on events sampled from the model when no data is given. Limits:",
+            "Checks the numerical contracts of a model (invertibility, unit Jacobian of the"
+                    + " leapfrog core, log-likelihood against a brute-force change of variables) on"
+                    + " evenly spaced valid rows of a CSV file, or on events sampled from the model"
+                    + " when no data is given.",
+            "Limits:",
             "  round trip g(Phi(Phi^-1(g^-1(x)))) = x, relative error <= "
                     + CheckCommand.ROUND_TRIP_RELATIVE_LIMIT,
             "  |log det dPhi/dz| (finite differences) <= " + CheckCommand.FLOW_LOG_DET_LIMIT,
@@ -94,7 +97,7 @@ final class CheckCommand implements Callable<Integer> {
         String bruteForceKey;
         if (model instanceof SgnVaeModel vae) {
             roundTripRelative = VaeContracts.latentRoundTripMaxRelativeError(vae, events);
-            roundTripAbs = Double.NaN;
+            roundTripAbs = VaeContracts.latentRoundTripMaxAbsError(vae, events);
             flowLogDet = VaeContracts.latentFlowLogDetMaxAbs(vae, events);
             bruteForce = VaeContracts.logWeightVsBruteForceMaxAbs(vae, events, 2, seed);
             bruteForceKey = "logWeightVsBruteForceMaxAbs";

@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Scores a labelled CSV or CSV.gz file (label 1 = anomaly, 0 = normal) and reports"
-                    + " detection metrics with anomaly score = -log_likelihood: aucRoc (rank-based,"
-                    + " ties averaged), aucPr (average precision), bestF1 over all thresholds, and"
-                    + " precision, recall, f1 at the model's threshold.",
+                    + " detection metrics with anomaly score = -(the model's score): aucRoc"
+                    + " (rank-based, ties averaged), aucPr (average precision), bestF1 over all"
+                    + " thresholds, and precision, recall, f1 at the model's threshold.",
             "--point-adjust adds pointAdjustedF1 (with its precision and recall) at the model"
                     + " threshold: a contiguous run of anomalous rows (in file order) counts as"
                     + " detected in full when any of its rows is flagged.",
@@ -73,6 +73,10 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException(
                     "--data: " + data + " lacks the model features " + missing);
+        }
+        List<String> ignored = table.otherColumns(features, labelColumn);
+        if (!ignored.isEmpty()) {
+            LOG.warn("Ignoring columns of {} that are not model features: {}", data, ignored);
         }
         NumericRows rows = table.numeric(features, labelColumn);
         List<RowError> errors = rows.errors();

@@ -20,9 +20,9 @@ import picocli.CommandLine.Spec;
         name = "sample",
         sortOptions = false,
         description =
-                "Draws events x = g(Phi(z0)), z0 ~ N(0, I), from a model and writes them as CSV"
-                        + " with the model's feature names as header (gzip when --out ends in"
-                        + " .gz).")
+                "Draws events from a model (SGN-Flow: x = g(Phi(z0)), z0 ~ N(0, I); SGN-VAE: z ~"
+                        + " N(0, I), x ~ p(x|z)) and writes them as CSV with the model's feature"
+                        + " names as header (gzip when --out ends in .gz).")
 final class SampleCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SampleCommand.class);
 
@@ -70,6 +70,7 @@ final class SampleCommand implements Callable<Integer> {
                 .put("features", model.dim())
                 .put("seed", seed)
                 .put("modelVersion", model.version())
+                .put("modelType", model.modelType())
                 .put("out", out.toAbsolutePath().toString());
         summary.print(spec);
         return SgnCli.EXIT_OK;

@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Scores every row of a CSV or CSV.gz file with a model and writes, in input order, one"
-                    + " output row per input row: log_likelihood (nats), anomaly (1 when"
-                    + " log_likelihood < the model threshold, else 0), tail_probability, and the"
+                    + " output row per input row: the score in nats (column log_likelihood for an"
+                    + " SGN-Flow, iw_log_likelihood or elbo for an SGN-VAE), anomaly (1 when the"
+                    + " score is below the model threshold, else 0), tail_probability, and the"
                     + " label copied when the input has the label column.",
             "The input needs the model's feature columns (any order; other columns are ignored"
                     + " with a WARN). A row that cannot be scored is written with empty values and"

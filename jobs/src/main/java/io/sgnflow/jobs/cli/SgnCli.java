@@ -43,7 +43,9 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = SgnCli.Version.class,
         sortOptions = false,
-        description = "Exact-likelihood anomaly scoring with SGN-Flow density models.",
+        description =
+                "Anomaly scoring with SGN-Flow (exact log-likelihood) and SGN-VAE density models,"
+                        + " offline and on Kafka with Flink.",
         subcommands = {
             TrainCommand.class,
             ScoreCommand.class,

@@ -69,8 +69,9 @@ public final class DemoCommand implements Callable<Integer> {
             paramLabel = "N",
             description =
                     "Events per retraining window; events are 1 min apart in event time (default:"
-                            + " ${DEFAULT-VALUE}).")
-    int windowEvents = 4000;
+                            + " 4000 with --data, 1000 for the generated stream, whose regime"
+                            + " shifts half-way through its 8000 test events).")
+    Integer windowEvents;
 
     @Option(
             names = "--reservoir",
@@ -124,14 +125,14 @@ public final class DemoCommand implements Callable<Integer> {
         }
         s.trainEpochs = trainEpochs;
         s.trainSeconds = trainSeconds;
-        s.windowEvents = windowEvents;
+        s.windowEvents = windowEvents != null ? windowEvents : data == null ? 1000 : 4000;
         s.reservoir = reservoir;
         s.retrainEpochs = retrainEpochs;
         s.retrainSeconds = retrainSeconds;
         s.paceWindows = !noPace;
         s.webUiPort = webUiPort;
         s.drainTimeoutSeconds = timeout;
-        if (windowEvents < 50 || reservoir < 20 || trainEpochs < 1 || retrainEpochs < 1) {
+        if (s.windowEvents < 50 || reservoir < 20 || trainEpochs < 1 || retrainEpochs < 1) {
             throw new IllegalArgumentException(
                     "--window-events must be >= 50, --reservoir >= 20, epochs >= 1");
         }

@@ -330,6 +330,9 @@ final class DemoReport {
         s.setMarker(SeriesMarkers.NONE);
         s.setLineWidth(2f);
         chart.getStyler().setYAxisDecimalPattern("0");
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax((double) Math.max(1, n - 1));
+        chart.getStyler().setXAxisTickMarkSpacingHint(120);
         save(chart, path);
     }
 

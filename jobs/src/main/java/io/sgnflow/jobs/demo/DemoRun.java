@@ -106,6 +106,7 @@ public final class DemoRun implements AutoCloseable {
         // 1. Kafka.
         say("Starting an embedded Kafka broker ...");
         broker = EmbeddedKafkaBroker.start();
+        broker.awaitGroupCoordinator(Duration.ofSeconds(30));
         // Synthetic event times lie in the past; keep them whatever their age.
         Map<String, String> keep = Map.of("retention.ms", "-1");
         for (String topic : List.of(EVENTS, SCORES, ANOMALIES, DEAD_LETTERS, MODELS)) {
@@ -145,16 +146,27 @@ public final class DemoRun implements AutoCloseable {
                         VaeConfig.builder().build(),
                         e ->
                                 say(
-                                        String.format(
-                                                Locale.ROOT,
-                                                "  epoch %d/%d: train %s%.4f, validation %s%.4f"
-                                                        + " nats/dim",
-                                                e.epoch(),
-                                                s.trainEpochs,
-                                                measure,
-                                                e.trainLogLikelihoodPerDim(),
-                                                measure,
-                                                e.validationLogLikelihoodPerDim())));
+                                        e.epoch() == 0
+                                                ? String.format(
+                                                        Locale.ROOT,
+                                                        "  epoch 0/%d (%s): validation %s%.4f"
+                                                                + " nats/dim",
+                                                        s.trainEpochs,
+                                                        s.modelType == ModelKind.VAE
+                                                                ? "initial networks"
+                                                                : "Gaussian start",
+                                                        measure,
+                                                        e.validationLogLikelihoodPerDim())
+                                                : String.format(
+                                                        Locale.ROOT,
+                                                        "  epoch %d/%d: train %s%.4f, validation"
+                                                                + " %s%.4f nats/dim",
+                                                        e.epoch(),
+                                                        s.trainEpochs,
+                                                        measure,
+                                                        e.trainLogLikelihoodPerDim(),
+                                                        measure,
+                                                        e.validationLogLikelihoodPerDim())));
         DensityModel model = trainer.train(data.train(), data.featureNames());
         Path modelFile = reportDir.resolve("model-v1.sgn.json");
         ModelFile.write(model, modelFile);

@@ -35,6 +35,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -374,6 +375,44 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Thread.sleep(50);
         }
         throw new TimeoutException("partitions of " + name + " got no leader in " + ADMIN_TIMEOUT);
+    }
+
+    /**
+     * Waits until the group coordinator answers, creating the offsets topic if needed. Consumers
+     * that commit offsets right after the broker starts (a Flink Kafka source on its first
+     * checkpoint) otherwise get a retriable "coordinator not available" error, logged with a stack
+     * trace although nothing is wrong.
+     */
+    public void awaitGroupCoordinator(Duration timeout) {
+        ensureOpen();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                admin.describeConsumerGroups(List.of("sgn-coordinator-probe"))
+                        .all()
+                        .get(5, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                // A coordinator that answers "no such group" is up: only its absence is retried.
+                if (e.getCause() instanceof GroupIdNotFoundException) {
+                    return;
+                }
+                last = new IllegalStateException("group coordinator not ready", e);
+            } catch (TimeoutException e) {
+                last = new IllegalStateException("group coordinator not ready", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the coordinator", e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the coordinator", e);
+            }
+        }
+        throw last != null ? last : new IllegalStateException("group coordinator not ready");
     }
 
     /**

@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
         name = "retrain-stream",
         mixinStandardHelpOptions = true,
         description =
-                "Train new SGN-Flow model versions from event-time windows of a Kafka topic and"
-                        + " publish those that pass the validation gate.")
+                "Train new model versions (of the serving model's kind, SGN-Flow or SGN-VAE) from"
+                        + " event-time windows of a Kafka topic and publish those that pass the"
+                        + " validation gate.")
 public final class RetrainStreamCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "Properties or YAML file with any of these options.")

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
         name = "score-stream",
         mixinStandardHelpOptions = true,
         description =
-                "Score a Kafka topic of feature-vector events with an SGN-Flow model, exactly once.")
+                "Score a Kafka topic of feature-vector events with an SGN-Flow or SGN-VAE model,"
+                        + " exactly once.")
 public final class ScoreStreamCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "Properties or YAML file with any of these options.")

@@ -286,6 +286,9 @@ class DeployManifestsTest {
                 used.add(
                         parsed.matchedOptionValue(
                                 "--model-updates-topic", defaults.modelUpdatesTopic()));
+                if (parsed.hasMatchedOption("--scores-topic")) {
+                    used.add(parsed.matchedOptionValue("--scores-topic", ""));
+                }
             }
             assertThat(args).as(entry).contains("--model-signing-key-file");
         }

@@ -96,4 +96,17 @@ class RetrainStreamCommandTest {
                                         "--window-slide-ms", "-5"))
                 .hasMessageContaining("was -5 ms");
     }
+
+    @Test
+    void theShippedConfigFileParsesIntoTheDocumentedSettings() throws Exception {
+        Path shipped = Path.of("..", "deploy", "config", "retraining.yaml");
+
+        RetrainConfig c = parse("--config", shipped.toString());
+
+        assertThat(c.scoresTopic()).isEqualTo("sgn-scores");
+        assertThat(c.modelType()).isEqualTo(io.sgnflow.model.ModelKind.FLOW);
+        assertThat(c.windowSize()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.modelStore()).isEqualTo("file:///var/lib/sgn/models");
+        assertThat(c.maxTrainingSeconds()).isEqualTo(20.0);
+    }
 }

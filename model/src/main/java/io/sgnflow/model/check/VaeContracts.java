@@ -22,6 +22,15 @@ public final class VaeContracts {
 
     /** Largest |Φ⁻¹(Φ(z0)) − z0| / max(1, |z0|) over the encoder means z0 of the events. */
     public static double latentRoundTripMaxRelativeError(SgnVaeModel model, double[][] events) {
+        return latentRoundTrip(model, events, true);
+    }
+
+    /** Largest |Φ⁻¹(Φ(z0)) − z0| over the encoder means z0 of the events. */
+    public static double latentRoundTripMaxAbsError(SgnVaeModel model, double[][] events) {
+        return latentRoundTrip(model, events, false);
+    }
+
+    private static double latentRoundTrip(SgnVaeModel model, double[][] events, boolean relative) {
         FlowArchitecture core = model.architecture().core();
         LeapfrogIntegrator integrator = new LeapfrogIntegrator(core);
         PhaseState state = new PhaseState(core);

@@ -1,0 +1,29 @@
+package io.sgnflow.jobs.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sgnflow.jobs.config.ConfigFileDefaults;
+import java.nio.file.Path;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ScoreStreamCommandTest {
+
+    @Test
+    void theShippedConfigFileParsesIntoTheDocumentedSettings() throws Exception {
+        String[] args = {"--config", Path.of("..", "deploy", "config", "scoring.yaml").toString()};
+        ScoreStreamCommand command = new ScoreStreamCommand();
+        CommandLine cli = new CommandLine(command);
+        ConfigFileDefaults.install(cli, args);
+        cli.parseArgs(args);
+
+        ScoringConfig c = command.toConfig();
+
+        assertThat(c.inputTopic()).isEqualTo("events");
+        assertThat(c.scoresTopic()).isEqualTo("sgn-scores");
+        assertThat(c.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(c.transactionTimeoutMs()).isEqualTo(600_000);
+        assertThat(c.batchSize()).isEqualTo(256);
+    }
+}
