@@ -4,6 +4,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Flink settings for a local (in-JVM) cluster that listens on the loopback interface only: RPC,
@@ -32,6 +34,19 @@ public final class LocalEnvironments {
         conf.set(RestOptions.ADDRESS, LOOPBACK);
         conf.set(RestOptions.BIND_ADDRESS, LOOPBACK);
         return conf;
+    }
+
+    /**
+     * The environment for a job's entry point: the cluster's when the job was submitted to one (or
+     * runs under a test cluster), else a local environment that listens on 127.0.0.1 only — Flink's
+     * own local default binds its RPC and data ports to every interface.
+     */
+    public static StreamExecutionEnvironment forJob() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (env instanceof LocalStreamEnvironment) {
+            return StreamExecutionEnvironment.createLocalEnvironment(loopbackConfiguration(0));
+        }
+        return env;
     }
 
     /**

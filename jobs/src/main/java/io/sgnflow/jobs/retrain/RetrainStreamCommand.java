@@ -3,6 +3,7 @@ package io.sgnflow.jobs.retrain;
 import io.sgnflow.connectors.kafka.ClientProperties;
 import io.sgnflow.connectors.serde.EventFormat;
 import io.sgnflow.jobs.config.ConfigFileDefaults;
+import io.sgnflow.jobs.kafka.LocalEnvironments;
 import io.sgnflow.model.ModelKind;
 import java.io.File;
 import java.io.IOException;
@@ -358,7 +359,7 @@ public final class RetrainStreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RetrainConfig config = toConfig();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = LocalEnvironments.forJob();
         RetrainingJob.build(env, config);
         String summary;
         if (detached) {

@@ -3,6 +3,7 @@ package io.sgnflow.jobs.scoring;
 import io.sgnflow.connectors.kafka.ClientProperties;
 import io.sgnflow.connectors.serde.EventFormat;
 import io.sgnflow.jobs.config.ConfigFileDefaults;
+import io.sgnflow.jobs.kafka.LocalEnvironments;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -205,7 +206,7 @@ public final class ScoreStreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ScoringConfig config = toConfig();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = LocalEnvironments.forJob();
         ScoringJob.build(env, config);
         String summary;
         if (detached) {
