@@ -21,6 +21,26 @@ public final class VectorSupport {
         return ENABLED;
     }
 
+    /**
+     * The Vector API kernel of an SGN-VAE's log weights for the given noise draws ([k, L]), or null
+     * when it cannot be created here.
+     */
+    public static io.sgnflow.model.vae.VaeWeightKernel vaeKernel(
+            io.sgnflow.model.vae.SgnVaeModel model, double[][] noise) {
+        if (!ENABLED) {
+            return null;
+        }
+        try {
+            return (io.sgnflow.model.vae.VaeWeightKernel)
+                    Class.forName("io.sgnflow.model.VectorVaeKernel")
+                            .getDeclaredConstructor(
+                                    io.sgnflow.model.vae.SgnVaeModel.class, double[][].class)
+                            .newInstance(model, noise);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
     /** The Vector API flow kernel, or null when it cannot be created here. */
     static FlowKernel flowKernel(FlowKernelParameters kp, int tile) {
         if (!ENABLED) {

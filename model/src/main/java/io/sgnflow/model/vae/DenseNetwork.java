@@ -109,6 +109,26 @@ public final class DenseNetwork {
         }
     }
 
+    /** Layers with weights: the hidden ones and the output layer. */
+    public int weightLayers() {
+        return widths.length + 1;
+    }
+
+    /** Output width of weight layer l (the hidden width, or outputDim for the last). */
+    public int layerWidth(int layer) {
+        return width(layer);
+    }
+
+    /** Offset, relative to the network's own, of weight layer l's W ([width, fanIn] row-major). */
+    public int weightOffset(int layer) {
+        return weightOffsets[layer];
+    }
+
+    /** Offset, relative to the network's own, of weight layer l's bias. */
+    public int biasOffset(int layer) {
+        return biasOffsets[layer];
+    }
+
     /** Offset, relative to the network's own, of the output layer's bias b_out. */
     public int outputBiasOffset() {
         return biasOffsets[widths.length];

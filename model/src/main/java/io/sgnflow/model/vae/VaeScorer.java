@@ -2,6 +2,7 @@ package io.sgnflow.model.vae;
 
 import io.sgnflow.model.DensityScorer;
 import io.sgnflow.model.ScoreKind;
+import io.sgnflow.model.VectorSupport;
 import java.util.Random;
 
 /**
@@ -29,7 +30,17 @@ public final class VaeScorer implements DensityScorer {
     private final double constant;
     private final boolean importanceWeighted;
 
+    /** The Vector API kernel of the log weights, or null for the scalar evaluator. */
+    private final VaeWeightKernel vector;
+
     VaeScorer(SgnVaeModel model) {
+        this(model, true);
+    }
+
+    /**
+     * @param allowVector use the Vector API kernel when the JVM has it
+     */
+    VaeScorer(SgnVaeModel model, boolean allowVector) {
         this.model = model;
         this.params = model.parametersUnsafe();
         this.evaluator = new VaeEvaluator(model.architecture());
@@ -39,6 +50,12 @@ public final class VaeScorer implements DensityScorer {
         this.standardized = new double[model.dim()];
         this.constant = model.standardizer().logDet();
         this.importanceWeighted = scoring.kind() == ScoreKind.IW_LOG_LIKELIHOOD;
+        this.vector = allowVector ? VectorSupport.vaeKernel(model, noise) : null;
+    }
+
+    /** "vector (…)" when the Vector API kernel computes the weights, else "scalar". */
+    public String kernel() {
+        return vector == null ? "scalar" : vector.name();
     }
 
     /** The k noise draws of a scoring rule, [k, L]. */
@@ -100,6 +117,10 @@ public final class VaeScorer implements DensityScorer {
 
     private void encodeAndWeigh(double[] x) {
         model.standardizer().apply(x, standardized);
+        if (vector != null) {
+            vector.logWeights(standardized, weights);
+            return;
+        }
         evaluator.encode(params, standardized);
         for (int j = 0; j < noise.length; j++) {
             weights[j] = evaluator.logWeight(params, noise[j]);

@@ -72,6 +72,41 @@ class SgnVaeContractsTest {
         assertThat(moved).isGreaterThan(0.05);
     }
 
+    static Stream<Arguments> kernelShapes() {
+        return Stream.of(
+                Arguments.of(6, 3, 4, Activation.TANH, new int[] {6}, 16),
+                Arguments.of(7, 4, 8, Activation.SOFTPLUS, new int[] {}, 5),
+                Arguments.of(5, 5, 2, Activation.SILU, new int[] {4, 3}, 37));
+    }
+
+    @ParameterizedTest(name = "D={0}, L={1}, K={2}, {3}, decoder={4}, k={5}")
+    @MethodSource("kernelShapes")
+    void simdWeightsEqualTheScalarOnes(
+            int dim, int latent, int steps, Activation act, int[] decoder, int draws) {
+        VaeArchitecture arch =
+                TestVaes.architecture(dim, latent, steps, act, new int[] {8}, decoder);
+        SgnVaeModel model = TestVaes.random(arch, ScoreKind.IW_LOG_LIKELIHOOD, draws, 50 + dim);
+        VaeScorer simd = new VaeScorer(model, true);
+        VaeScorer scalar = new VaeScorer(model, false);
+        assertThat(simd.kernel()).startsWith("vector");
+        assertThat(scalar.kernel()).isEqualTo("scalar");
+
+        for (double[] x : events(model, 12, 51)) {
+            double expectedIw = scalar.importanceWeighted(x);
+            double expectedElbo = scalar.elbo(x);
+            assertThat(simd.importanceWeighted(x))
+                    .isCloseTo(
+                            expectedIw,
+                            org.assertj.core.data.Offset.offset(
+                                    1e-10 * Math.max(1, Math.abs(expectedIw))));
+            assertThat(simd.elbo(x))
+                    .isCloseTo(
+                            expectedElbo,
+                            org.assertj.core.data.Offset.offset(
+                                    1e-10 * Math.max(1, Math.abs(expectedElbo))));
+        }
+    }
+
     @Test
     void scoreIsTheSameAloneInABatchInAnotherScorerAndAfterReloading() {
         SgnVaeModel model = randomModel(6, 3, 4, Activation.TANH);
