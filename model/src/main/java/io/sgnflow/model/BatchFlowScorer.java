@@ -235,7 +235,7 @@ public final class BatchFlowScorer {
                 }
             }
             for (int e = 0; e < m; e++) {
-                out[start + e] = constantLogDet - 0.5 * sq[e];
+                out[start + e] = SgnFlowModel.bounded(constantLogDet - 0.5 * sq[e]);
             }
         }
     }
@@ -286,7 +286,7 @@ public final class BatchFlowScorer {
         for (int i = 0; i < dim; i++) {
             sum += v[i] * v[i];
         }
-        return constantLogDet - 0.5 * sum;
+        return SgnFlowModel.bounded(constantLogDet - 0.5 * sum);
     }
 
     /** Standardise, subtract the shift, permute, and solve L v = w, U z = v, for m events. */

@@ -207,10 +207,20 @@ public final class SgnFlowModel implements DensityModel {
     double logLikelihoodUnchecked(
             double[] x, double[] standardized, double[] scratch, double[] z, PhaseState state) {
         encodeUnchecked(x, standardized, scratch, z, state);
-        double ll = constantLogDet - 0.5 * state.squaredNorm();
-        // An event ~1e154 standard units away overflows ‖z0‖²; report the lowest finite value
-        // rather than −∞, so it is still scored (and flagged) instead of rejected.
-        return ll == Double.NEGATIVE_INFINITY ? LOWEST_LOG_LIKELIHOOD : ll;
+        return bounded(constantLogDet - 0.5 * state.squaredNorm());
+    }
+
+    /**
+     * An event so far out that the arithmetic overflows (about 1e150 standard units from the data:
+     * ‖z0‖² becomes +∞, or the triangular solves meet ∞ − ∞ and give NaN) gets the lowest finite
+     * value rather than −∞ or NaN, so it is still scored (and flagged) instead of rejected. With
+     * finite inputs and parameters nothing else yields a non-finite result, and log p(x) is far
+     * below −1.8e308 there, so the value is still a lower bound.
+     */
+    static double bounded(double logLikelihood) {
+        return logLikelihood == Double.NEGATIVE_INFINITY || Double.isNaN(logLikelihood)
+                ? LOWEST_LOG_LIKELIHOOD
+                : logLikelihood;
     }
 
     /** −(D/2)·log 2π − Σ s_i − Σ log σ_i, the part of log p(x) that does not depend on x. */

@@ -171,7 +171,7 @@ final class VectorFlowKernel implements FlowKernel {
             sq.intoArray(squared, at);
         }
         for (int e = 0; e < m; e++) {
-            out[start + e] = kp.constantLogDet - 0.5 * squared[e];
+            out[start + e] = SgnFlowModel.bounded(kp.constantLogDet - 0.5 * squared[e]);
         }
     }
 
@@ -233,7 +233,7 @@ final class VectorFlowKernel implements FlowKernel {
         for (int i = 0; i < dim; i++) {
             sq = Math.fma(v[i], v[i], sq);
         }
-        return kp.constantLogDet - 0.5 * sq;
+        return SgnFlowModel.bounded(kp.constantLogDet - 0.5 * sq);
     }
 
     private double standardise(double[] x, int i) {

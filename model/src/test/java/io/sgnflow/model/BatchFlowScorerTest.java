@@ -143,6 +143,29 @@ class BatchFlowScorerTest {
         assertClose(out[34], model.newScorer().logLikelihood(minus));
     }
 
+    @ParameterizedTest(name = "vector={0}")
+    @MethodSource("kernels")
+    void eventsAtTheEdgeOfTheDoubleRangeGetTheLowestFiniteScoreEverywhere(boolean vector) {
+        FlowArchitecture arch = TestModels.architecture(6, 4, Activation.TANH, 8);
+        SgnFlowModel model = TestModels.random(arch, 21);
+        double[][] events = TestModels.events(model, 12, 21);
+        events[2] = new double[] {1e308, 0, 0, 0, 0, 0};
+        events[7] = new double[] {-1e308, 1e308, -1e308, 1e308, -1e308, 1e308};
+        events[9] = new double[] {1e200, 1e200, 1e200, 1e200, 1e200, 1e200};
+        double[] out = new double[events.length];
+
+        new BatchFlowScorer(model, 32, vector).logLikelihoods(events, out);
+
+        for (int i : new int[] {2, 7, 9}) {
+            assertThat(out[i]).as("event %d", i).isEqualTo(SgnFlowModel.LOWEST_LOG_LIKELIHOOD);
+            assertThat(model.newScorer().logLikelihood(events[i]))
+                    .isEqualTo(SgnFlowModel.LOWEST_LOG_LIKELIHOOD);
+            assertThat(new BatchFlowScorer(model, 32, vector).logLikelihood(events[i]))
+                    .isEqualTo(SgnFlowModel.LOWEST_LOG_LIKELIHOOD);
+        }
+        assertThat(out[0]).isFinite().isGreaterThan(SgnFlowModel.LOWEST_LOG_LIKELIHOOD);
+    }
+
     @Test
     void flowScorerBatchesThroughTheKernel() {
         FlowArchitecture arch = TestModels.architecture(7, 8, Activation.TANH, 16);

@@ -41,9 +41,8 @@ import java.util.regex.Pattern;
  *       {@link DeadLetterReason#MALFORMED}. Syntax errors win over the value checks below. CSV:
  *       more than one line: {@link DeadLetterReason#MALFORMED};
  *   <li>a feature value that is not a number: {@link DeadLetterReason#NON_NUMERIC}. Strict: the
- *       JSON string {@code "1.5"} is rejected too. CSV cells must parse with {@link
- *       Double#parseDouble} after trimming (which also accepts hex floats and a trailing {@code
- *       d}/{@code f});
+ *       JSON string {@code "1.5"} is rejected too. CSV cells must be decimal numbers after trimming
+ *       ({@link Numbers#parseDecimal}: no hex floats, no {@code d}/{@code f} suffix);
  *   <li>{@code NaN}, {@code Infinity}, {@code -Infinity} literals and numbers beyond the double
  *       range (e.g. {@code 1e400}): {@link DeadLetterReason#NON_FINITE}.
  * </ol>
@@ -210,7 +209,7 @@ public final class EventParser implements Serializable {
 
             double parsed;
             try {
-                parsed = Double.parseDouble(cell);
+                parsed = Numbers.parseDecimal(cell);
             } catch (NumberFormatException e) {
                 return reject(
                         input,

@@ -45,6 +45,18 @@ class EventParserCsvTest {
     }
 
     @Test
+    void rejectsJavaNumberSyntaxThatIsNotDecimal() {
+        for (String cell : new String[] {"0.5d", "0.5f", "0x1p-1", "1_0", "0.5e", "."}) {
+            DeadLetterRecord deadLetter = rejected("1," + cell);
+
+            assertThat(deadLetter.getReason()).as(cell).isEqualTo(DeadLetterReason.NON_NUMERIC);
+            assertThat(deadLetter.getMessage()).contains(cell);
+        }
+        assertThat(parser.parse(input("+1.5,-.5,2.,3E+2")).event().getValues())
+                .containsExactly(1.5, -0.5, 2.0, 300.0);
+    }
+
+    @Test
     void rejectsEmptyCell() {
         DeadLetterRecord deadLetter = rejected("1,,3");
 

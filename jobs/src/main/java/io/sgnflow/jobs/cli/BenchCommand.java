@@ -114,10 +114,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (dim < 1 || hidden < 1 || steps < 1 || batch < 1 || threads < 1 || tile < 1) {
-            throw new IllegalArgumentException(
-                    "--dim, --hidden, --steps, --batch, --threads and --tile must be >= 1");
-        }
+        BenchLimits.range("--dim", dim, 1, BenchLimits.MAX_DIM);
+        BenchLimits.range("--hidden", hidden, 1, BenchLimits.MAX_HIDDEN);
+        BenchLimits.range("--steps", steps, 1, 1024);
+        BenchLimits.range("--batch", batch, 1, 1 << 20);
+        BenchLimits.range("--threads", threads, 1, 64);
+        BenchLimits.range("--tile", tile, 1, 4096);
+        BenchLimits.range("--dgemm-size", dgemmSize, 16, 8192);
         if (!(seconds > 0)) {
             throw new IllegalArgumentException("--seconds must be > 0, was " + seconds);
         }

@@ -43,9 +43,14 @@ final class CheckCommand implements Callable<Integer> {
     static final double FLOW_LOG_DET_LIMIT = 1e-8;
     static final double BRUTE_FORCE_LIMIT = 1e-6;
 
+    /** Rows farther than this from the training data (in standard units) are not checked. */
+    static final double MAX_STANDARD_UNITS = 100;
+
     private static final Logger LOG = LoggerFactory.getLogger(CheckCommand.class);
 
     @Spec CommandSpec spec;
+
+    private int farRows;
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file.")
     Path modelPath;
@@ -133,6 +138,7 @@ final class CheckCommand implements Callable<Integer> {
                 .put("modelType", model.modelType())
                 .put("source", source)
                 .put("rows", events.length)
+                .put("farRowsLeftOut", farRows)
                 .put("roundTripMaxAbsError", roundTripAbs)
                 .put("roundTripMaxRelativeError", roundTripRelative)
                 .put("flowLogDetMaxAbs", flowLogDet)
@@ -153,12 +159,44 @@ final class CheckCommand implements Callable<Integer> {
                     "--data: " + data + " lacks the model features " + missing);
         }
         NumericRows numeric = table.numeric(model.featureNames(), null);
-        double[][] valid = numeric.validValues();
-        if (valid.length == 0) {
+        double[][] parsed = numeric.validValues();
+        if (parsed.length == 0) {
             throw new IllegalArgumentException("--data: " + data + " has no usable row");
         }
         if (numeric.rejectedCount() > 0) {
             LOG.warn("Ignoring {} unusable rows of {}", numeric.rejectedCount(), data);
+        }
+        // The contracts hold for events in the data's range (DESIGN §5: "on in-distribution
+        // data"); far out, finite differences and round trips lose their digits to the size of
+        // the numbers, which says nothing about the model.
+        java.util.List<double[]> inRange = new java.util.ArrayList<>();
+        double[] y = new double[model.dim()];
+        for (double[] row : parsed) {
+            model.standardizer().apply(row, y);
+            double largest = 0;
+            for (double v : y) {
+                largest = Math.max(largest, Math.abs(v));
+            }
+            if (largest <= MAX_STANDARD_UNITS) {
+                inRange.add(row);
+            }
+        }
+        farRows = parsed.length - inRange.size();
+        if (farRows > 0) {
+            LOG.warn(
+                    "Leaving out {} rows of {} more than {} standard units from the training data",
+                    farRows,
+                    data,
+                    MAX_STANDARD_UNITS);
+        }
+        double[][] valid = inRange.toArray(new double[0][]);
+        if (valid.length == 0) {
+            throw new IllegalArgumentException(
+                    "--data: every usable row of "
+                            + data
+                            + " is more than "
+                            + MAX_STANDARD_UNITS
+                            + " standard units from the training data");
         }
         int count = Math.min(rows, valid.length);
         double[][] events = new double[count][];

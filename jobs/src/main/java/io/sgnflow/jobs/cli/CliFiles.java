@@ -80,14 +80,54 @@ final class CliFiles {
         }
     }
 
-    /** Creates the parent directories of an output file; rejects a directory as the target. */
-    static void prepareOutput(String option, Path path) throws IOException {
+    /**
+     * Makes sure an output file can be written before any work is done: not a directory or other
+     * special file, not one of the command's inputs, and in a directory this process can create
+     * files in (created when missing).
+     *
+     * @param inputs the command's input files (compared by identity, symlinks resolved)
+     * @throws IllegalArgumentException naming the option, the path and the problem
+     */
+    static void prepareOutput(String option, Path path, Path... inputs) throws IOException {
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException(option + ": " + path + " is a directory");
+        }
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(
+                    option + ": " + path + " exists and is not a regular file");
+        }
+        for (Path input : inputs) {
+            if (input != null
+                    && Files.exists(path)
+                    && Files.exists(input)
+                    && Files.isSameFile(path, input)) {
+                throw new IllegalArgumentException(
+                        option
+                                + ": "
+                                + path
+                                + " is also an input of this command ("
+                                + input
+                                + "); choose another output path");
+            }
         }
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
+            try {
+                Path probe = Files.createTempFile(parent, ".sgn-write-check", ".tmp");
+                Files.delete(probe);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(
+                        option
+                                + ": cannot create files in "
+                                + parent
+                                + " ("
+                                + (e.getMessage() == null
+                                        ? e.getClass().getSimpleName()
+                                        : e.getMessage())
+                                + ")",
+                        e);
+            }
         }
     }
 }

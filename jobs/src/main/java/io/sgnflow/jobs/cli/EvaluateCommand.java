@@ -104,11 +104,14 @@ final class EvaluateCommand implements Callable<Integer> {
         for (int i = 0; i < values.length; i++) {
             double logLikelihood = scorer.score(values[i]);
             if (Double.isNaN(logLikelihood)) {
-                throw new IllegalStateException(
-                        model.scoreKind().id()
-                                + " of row "
-                                + i
-                                + " is NaN; the model cannot score it");
+                throw new IllegalArgumentException(
+                        "--data: the model cannot score line "
+                                + rows.validLines()[i]
+                                + " of "
+                                + data
+                                + " ("
+                                + model.scoreKind().id()
+                                + " is NaN)");
             }
             scores[i] = -logLikelihood;
             flagged[i] = model.threshold().isAnomaly(logLikelihood);

@@ -133,15 +133,14 @@ final class PipelineBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (events < 1000 || parallelism < 1 || batchSize < 1 || latencySeconds < 1) {
-            throw new IllegalArgumentException(
-                    "--events must be >= 1000; --parallelism, --batch-size and --latency-seconds"
-                            + " >= 1");
-        }
-        if (checkpointIntervalMs < 100) {
-            throw new IllegalArgumentException(
-                    "--checkpoint-interval-ms must be >= 100, was " + checkpointIntervalMs);
-        }
+        BenchLimits.range("--events", events, 1000, 100_000_000);
+        BenchLimits.range("--parallelism", parallelism, 1, 64);
+        BenchLimits.range("--batch-size", batchSize, 1, 1 << 16);
+        BenchLimits.range("--latency-seconds", latencySeconds, 1, 3600);
+        BenchLimits.range("--checkpoint-interval-ms", checkpointIntervalMs, 100, 600_000);
+        BenchLimits.range("--dim", dim, 1, BenchLimits.MAX_DIM);
+        BenchLimits.range("--hidden", hidden, 1, BenchLimits.MAX_HIDDEN);
+        BenchLimits.range("--steps", steps, 1, 1024);
         FlowArchitecture arch =
                 new FlowArchitecture(dim, new int[] {hidden}, Activation.TANH, steps, 2.0, 2.0);
         SgnFlowModel model = BenchCommand.randomModel(arch, seed);

@@ -49,7 +49,7 @@ final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--n must be >= 0, was " + count);
         }
         DensityModel model = CliFiles.readModel("--model", modelPath);
-        CliFiles.prepareOutput("--out", out);
+        CliFiles.prepareOutput("--out", out, modelPath);
         Random random = new Random(seed);
         try (CSVPrinter printer = CsvOutput.create(out, model.featureNames())) {
             List<String> record = new ArrayList<>(model.dim());

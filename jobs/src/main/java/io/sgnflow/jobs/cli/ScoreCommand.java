@@ -94,8 +94,9 @@ final class ScoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--out " + out + " is the input file (--data); choose another output path");
         }
-        CliFiles.prepareOutput("--out", out);
         Path rejectsFile = Path.of(out + ".rejects");
+        CliFiles.prepareOutput("--out", out, data, modelPath);
+        CliFiles.prepareOutput("--out (its .rejects file)", rejectsFile, data, modelPath);
         LOG.info(
                 "Scoring {} rows of {} with {} model version {} by {} (threshold {})",
                 rows.size(),

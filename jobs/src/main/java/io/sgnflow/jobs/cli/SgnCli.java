@@ -83,20 +83,67 @@ public final class SgnCli implements Runnable {
         CommandLine cli = newCommandLine();
         // Streaming commands take defaults from --config FILE; read it before parsing.
         if (args.length > 0 && cli.getSubcommands().containsKey(args[0])) {
-            try {
-                io.sgnflow.jobs.config.ConfigFileDefaults.install(
-                        cli.getSubcommands().get(args[0]), args);
-            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-                cli.getErr().println("sgn-flink " + args[0] + ": " + e.getMessage());
+            CommandLine sub = cli.getSubcommands().get(args[0]);
+            if (!installConfig(sub, args)) {
                 return EXIT_BAD_INPUT;
             }
         }
-        return cli.execute(args);
+        return execute(cli, args);
+    }
+
+    /**
+     * Runs one command on its own, as a Flink job's {@code main} does, with the same error
+     * handling, exit codes and JSON summary as the {@code sgn-flink} command line.
+     */
+    public static int runCommand(Object command, String[] args) {
+        CommandLine cli = configure(new CommandLine(command));
+        if (!installConfig(cli, args)) {
+            return EXIT_BAD_INPUT;
+        }
+        return execute(cli, args);
+    }
+
+    /** Reads {@code --config FILE} defaults; on a bad file says why (and prints the JSON). */
+    private static boolean installConfig(CommandLine cmd, String[] args) {
+        try {
+            io.sgnflow.jobs.config.ConfigFileDefaults.install(cmd, args);
+            return true;
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            cmd.getErr().println("sgn-flink " + cmd.getCommandName() + ": " + e.getMessage());
+            printErrorSummary(cmd, EXIT_BAD_INPUT, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * picocli reports exceptions; an error such as running out of memory would escape it with a
+     * bare stack trace, so it is reported here the same way (exit code 3, JSON summary).
+     */
+    private static int execute(CommandLine cli, String[] args) {
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            String message =
+                    "out of memory (largest heap "
+                            + Runtime.getRuntime().maxMemory() / (1 << 20)
+                            + " MB): the model or the data is too large for this JVM; use smaller"
+                            + " --hidden/--dim or more heap (java -Xmx...)";
+            cli.getErr().println("sgn-flink: error: " + message);
+            CommandLine target = cli;
+            if (args.length > 0 && cli.getSubcommands().containsKey(args[0])) {
+                target = cli.getSubcommands().get(args[0]);
+            }
+            printErrorSummary(target, EXIT_INTERNAL, message);
+            return EXIT_INTERNAL;
+        }
     }
 
     /** The configured command line: error handlers, exit codes, verbose switch. */
     public static CommandLine newCommandLine() {
-        CommandLine cli = new CommandLine(new SgnCli());
+        return configure(new CommandLine(new SgnCli()));
+    }
+
+    private static CommandLine configure(CommandLine cli) {
         cli.setParameterExceptionHandler(new BadArguments());
         cli.setExecutionExceptionHandler(new Failures());
         cli.setExecutionStrategy(

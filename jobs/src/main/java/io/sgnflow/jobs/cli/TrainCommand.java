@@ -248,8 +248,13 @@ final class TrainCommand implements Callable<Integer> {
         NumericRows rows = table.numeric(features, null);
         logSkipped(rows);
         rows.requireValidRows("--data", data);
-        double[][] values = rows.validValues();
-        CliFiles.prepareOutput("--model-out", modelOut);
+        double[][] values = withoutHugeValues(rows, features);
+        int skipped = rows.rejectedCount() + rows.validCount() - values.length;
+        if (values.length == 0) {
+            throw new IllegalArgumentException(
+                    "--data: " + data + " has no row with every value below " + TOO_LARGE);
+        }
+        CliFiles.prepareOutput("--model-out", modelOut, data);
         LOG.info(
                 "Training an {} model on {} rows with {}{}",
                 kind.modelType(),
@@ -288,7 +293,7 @@ final class TrainCommand implements Callable<Integer> {
                 .put("features", features.size());
         summary.root().putPOJO("featureNames", features);
         summary.put("labelColumn", label)
-                .put("skippedRows", rows.rejectedCount())
+                .put("skippedRows", skipped)
                 .put("duplicatesRemoved", training.duplicatesRemoved())
                 .put("trainRows", training.trainRows())
                 .put("validationRows", training.validationRows())
@@ -372,6 +377,46 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--activation: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Largest |value| a training row may hold: the square of a larger one overflows a double, so no
+     * mean or spread could be computed. Such rows are skipped like rows with non-finite values
+     * (they still score: as the lowest finite log-likelihood).
+     */
+    static final double TOO_LARGE = 1e150;
+
+    /** The valid rows without those holding a value beyond {@link #TOO_LARGE}, which are logged. */
+    private static double[][] withoutHugeValues(NumericRows rows, List<String> features) {
+        double[][] values = rows.validValues();
+        int[] lines = rows.validLines();
+        List<double[]> kept = new ArrayList<>(values.length);
+        int dropped = 0;
+        for (int i = 0; i < values.length; i++) {
+            int column = -1;
+            for (int j = 0; j < values[i].length && column < 0; j++) {
+                if (Math.abs(values[i][j]) > TOO_LARGE) {
+                    column = j;
+                }
+            }
+            if (column < 0) {
+                kept.add(values[i]);
+                continue;
+            }
+            if (++dropped <= LOGGED_SKIPS) {
+                LOG.warn(
+                        "Skipping row at line {}: column '{}': {} is too large to train on (|value|"
+                                + " > {})",
+                        lines[i],
+                        features.get(column),
+                        values[i][column],
+                        TOO_LARGE);
+            }
+        }
+        if (dropped > LOGGED_SKIPS) {
+            LOG.warn("Skipped {} rows with values beyond {} in total", dropped, TOO_LARGE);
+        }
+        return kept.toArray(new double[0][]);
     }
 
     private static void logSkipped(NumericRows rows) {

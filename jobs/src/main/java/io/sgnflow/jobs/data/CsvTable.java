@@ -1,6 +1,8 @@
 package io.sgnflow.jobs.data;
 
+import io.sgnflow.connectors.serde.Numbers;
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -13,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.apache.commons.csv.CSVRecord;
  * file (gzip is recognised by its magic bytes, whatever the file name).
  *
  * <p>Parsing follows RFC 4180 (Apache Commons CSV): quoted fields may hold commas and line breaks;
- * blank lines are skipped; a leading byte-order mark is dropped. Every data row keeps the line of
+ * blank lines are skipped; a leading byte-order mark is dropped. A record with a broken quote is
+ * one bad row (see {@link #rowError}), never the end of the file. Every data row keeps the line of
  * the file where it starts (the header is line 1), so that errors can point at it.
  *
  * <p>The table holds raw text; {@link #numeric} turns chosen columns into finite doubles and
@@ -49,12 +51,19 @@ public final class CsvTable {
     private final List<String> header;
     private final Map<String, Integer> columnIndex;
     private final List<String[]> rows;
+    private final String[] rowErrors;
     private final int[] lines;
 
-    private CsvTable(String source, List<String> header, List<String[]> rows, int[] lines) {
+    private CsvTable(
+            String source,
+            List<String> header,
+            List<String[]> rows,
+            String[] rowErrors,
+            int[] lines) {
         this.source = source;
         this.header = List.copyOf(header);
         this.rows = rows;
+        this.rowErrors = rowErrors;
         this.lines = lines;
         Map<String, Integer> index = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) {
@@ -119,49 +128,109 @@ public final class CsvTable {
         return raw;
     }
 
+    /** Most physical lines one record may span (a quoted field with line breaks). */
+    static final int MAX_RECORD_LINES = 100;
+
+    /**
+     * Reads records line by line, so that one malformed record (a stray or unclosed quote) is a bad
+     * row with its own error instead of the end of the file: a record whose quote is still open at
+     * the end of a line takes the following lines until it closes, at most {@link
+     * #MAX_RECORD_LINES}; if it never does, that first line alone is the bad row and reading goes
+     * on with the next line.
+     */
     private static CsvTable parse(Reader reader, String source) throws IOException {
-        try (CSVParser parser = CSVParser.builder().setReader(reader).setFormat(FORMAT).get()) {
-            Iterator<CSVRecord> it = parser.iterator();
-            if (!it.hasNext()) {
-                throw new IllegalArgumentException(source + " is empty: expected a header row");
+        List<String> physical = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(reader, 1 << 16)) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                physical.add(line);
             }
-            List<String> header = new ArrayList<>(it.next().toList());
-            if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
-                header.set(0, header.get(0).substring(1));
-            }
-            checkHeader(source, header);
-            List<String[]> rows = new ArrayList<>();
-            List<Integer> lines = new ArrayList<>();
-            while (it.hasNext()) {
-                CSVRecord record = it.next();
-                String[] values = record.values();
-                // The parser's line count is the line where the record ends; a quoted field
-                // with line breaks starts the record that many lines earlier.
-                int embeddedBreaks = 0;
-                for (String value : values) {
-                    embeddedBreaks += countLineBreaks(value);
-                }
-                lines.add((int) parser.getCurrentLineNumber() - embeddedBreaks);
-                rows.add(values);
-            }
-            int[] lineArray = new int[lines.size()];
-            for (int i = 0; i < lineArray.length; i++) {
-                lineArray[i] = lines.get(i);
-            }
-            return new CsvTable(source, header, rows, lineArray);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        List<String> header = null;
+        List<String[]> rows = new ArrayList<>();
+        List<String> rowErrors = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
+        int i = 0;
+        while (i < physical.size()) {
+            String first = physical.get(i);
+            if (first.isEmpty()) {
+                i++;
+                continue;
+            }
+            int start = i;
+            Record record = record(physical, i);
+            i += record.lines();
+            if (header == null) {
+                if (record.error() != null) {
+                    throw new IllegalArgumentException(
+                            source + ": the header row (line 1) is malformed: " + record.error());
+                }
+                header = new ArrayList<>(List.of(record.values()));
+                if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
+                    header.set(0, header.get(0).substring(1));
+                }
+                checkHeader(source, header);
+                continue;
+            }
+            rows.add(record.values());
+            rowErrors.add(record.error());
+            lineNumbers.add(start + 1);
+        }
+        if (header == null) {
+            throw new IllegalArgumentException(source + " is empty: expected a header row");
+        }
+        int[] lineArray = new int[lineNumbers.size()];
+        for (int k = 0; k < lineArray.length; k++) {
+            lineArray[k] = lineNumbers.get(k);
+        }
+        return new CsvTable(source, header, rows, rowErrors.toArray(new String[0]), lineArray);
     }
 
-    private static int countLineBreaks(String value) {
-        int count = 0;
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) == '\n') {
-                count++;
+    /** One record: its fields (null when malformed), the error, and the lines it spans. */
+    private record Record(String[] values, String error, int lines) {}
+
+    private static Record record(List<String> physical, int at) {
+        String line = physical.get(at);
+        if (line.indexOf('"') < 0) {
+            // No quotes: RFC 4180 fields are the text between commas.
+            return new Record(line.split(",", -1), null, 1);
+        }
+        StringBuilder text = new StringBuilder(line);
+        for (int span = 1; ; span++) {
+            try (CSVParser parser =
+                    CSVParser.builder()
+                            .setReader(new StringReader(text.toString()))
+                            .setFormat(FORMAT)
+                            .get()) {
+                List<CSVRecord> records = parser.getRecords();
+                if (records.size() == 1) {
+                    return new Record(records.get(0).values(), null, span);
+                }
+                return new Record(null, "malformed CSV row (quotes split it into several)", 1);
+            } catch (IOException | UncheckedIOException | IllegalStateException e) {
+                String message = e.getMessage() == null ? "" : e.getMessage();
+                boolean open = message.contains("EOF reached before encapsulated token finished");
+                if (!open && span > 1) {
+                    // The first line alone left a quote open, and no continuation fits.
+                    return new Record(
+                            null, "malformed CSV row: a quote opened here is never closed", 1);
+                }
+                if (!open) {
+                    return new Record(
+                            null,
+                            "malformed CSV row: a quoted field is followed by other characters"
+                                    + " before the next comma",
+                            1);
+                }
+                if (span >= MAX_RECORD_LINES || at + span >= physical.size()) {
+                    return new Record(
+                            null, "malformed CSV row: a quote opened here is never closed", 1);
+                }
+                text.append('\n').append(physical.get(at + span));
             }
         }
-        return count;
     }
 
     /** Where the table came from (a path), for messages. */
@@ -212,16 +281,22 @@ public final class CsvTable {
         return lines[row];
     }
 
-    /** Number of fields of a data row (may differ from the header's). */
+    /** Number of fields of a data row (may differ from the header's; 0 when it is malformed). */
     public int fieldCount(int row) {
-        return rows.get(row).length;
+        String[] values = rows.get(row);
+        return values == null ? 0 : values.length;
     }
 
-    /** Raw text of a field, or null when the row is too short to have it. */
+    /** Why a data row could not be split into fields (a broken quote), or null. */
+    public String rowError(int row) {
+        return rowErrors[row];
+    }
+
+    /** Raw text of a field, or null when the row is malformed or too short to have it. */
     public String value(int row, String column) {
         int col = columnIndex(column);
         String[] values = rows.get(row);
-        return col < values.length ? values[col] : null;
+        return values != null && col < values.length ? values[col] : null;
     }
 
     public boolean hasColumn(String column) {
@@ -337,6 +412,10 @@ public final class CsvTable {
         String[] errors = new String[n];
         for (int i = 0; i < n; i++) {
             String[] fields = rows.get(i);
+            if (fields == null) {
+                errors[i] = rowErrors[i];
+                continue;
+            }
             if (fields.length != header.size()) {
                 errors[i] =
                         "row has "
@@ -352,7 +431,7 @@ public final class CsvTable {
                 String text = fields[indices[j]];
                 error = parseError(columns.get(j), text);
                 if (error == null) {
-                    row[j] = Double.parseDouble(text);
+                    row[j] = Numbers.parseDecimal(text.strip());
                 }
             }
             if (error == null && labelIndex >= 0) {
@@ -385,7 +464,7 @@ public final class CsvTable {
         }
         double value;
         try {
-            value = Double.parseDouble(text);
+            value = Numbers.parseDecimal(text.strip());
         } catch (NumberFormatException e) {
             return "column '" + column + "': '" + text + "' is not a number";
         }
@@ -398,7 +477,7 @@ public final class CsvTable {
     private static Boolean parseLabel(String text) {
         String trimmed = text.strip();
         try {
-            double value = Double.parseDouble(trimmed);
+            double value = Numbers.parseDecimal(trimmed);
             if (value == 0) {
                 return false;
             }

@@ -128,6 +128,18 @@ public final class NumericRows {
     }
 
     /** The valid rows' values, [validCount, columns], in file order. */
+    /** File lines of the valid rows, in the order of {@link #validValues()}. */
+    public int[] validLines() {
+        int[] out = new int[validCount()];
+        int k = 0;
+        for (int i = 0; i < size(); i++) {
+            if (isValid(i)) {
+                out[k++] = line(i);
+            }
+        }
+        return out;
+    }
+
     public double[][] validValues() {
         double[][] out = new double[validCount][];
         int k = 0;

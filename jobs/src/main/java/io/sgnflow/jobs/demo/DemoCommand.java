@@ -112,6 +112,19 @@ public final class DemoCommand implements Callable<Integer> {
                     "Largest wait for outputs after the last event (default: ${DEFAULT-VALUE}).")
     double timeout = 180;
 
+    private static void requireAtLeast(String option, int value, int least) {
+        if (value < least) {
+            throw new IllegalArgumentException(option + " must be >= " + least + ", was " + value);
+        }
+    }
+
+    private static void requirePositive(String option, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(
+                    option + " must be a finite number > 0, was " + value);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         DemoSettings s = new DemoSettings();
@@ -132,9 +145,22 @@ public final class DemoCommand implements Callable<Integer> {
         s.paceWindows = !noPace;
         s.webUiPort = webUiPort;
         s.drainTimeoutSeconds = timeout;
-        if (s.windowEvents < 50 || reservoir < 20 || trainEpochs < 1 || retrainEpochs < 1) {
+        // A retraining run needs 200 usable events (DemoSettings.minEvents); smaller windows or
+        // samples could never publish, and the paced replay would wait at every window for it.
+        requireAtLeast("--window-events", s.windowEvents, 2 * s.minEvents);
+        requireAtLeast("--reservoir", reservoir, s.minEvents);
+        requireAtLeast("--train-epochs", trainEpochs, 1);
+        requireAtLeast("--retrain-epochs", retrainEpochs, 1);
+        requirePositive("--train-seconds", trainSeconds);
+        requirePositive("--retrain-seconds", retrainSeconds);
+        requirePositive("--timeout", timeout);
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
             throw new IllegalArgumentException(
-                    "--window-events must be >= 50, --reservoir >= 20, epochs >= 1");
+                    "--rate must be a finite number >= 0 (0: as fast as possible), was " + rate);
+        }
+        if (webUiPort < 0 || webUiPort > 65535) {
+            throw new IllegalArgumentException(
+                    "--web-ui-port must be in 0..65535 (0: a free port), was " + webUiPort);
         }
         DemoRun run = new DemoRun(s, System.err);
         Thread hook = new Thread(run::close, "sgn-demo-shutdown");

@@ -20,13 +20,16 @@ import java.util.Random;
  * @param train training rows
  * @param test test rows, replayed in order
  * @param labels labels of the test rows (true = anomaly), or null when there are none
+ * @param rawTest for each test row that does not parse, its raw feature cells (null for the rows
+ *     that do, and for all rows of generated data), so that it is replayed as it was
  */
 public record DemoData(
         String description,
         List<String> featureNames,
         double[][] train,
         double[][] test,
-        boolean[] labels) {
+        boolean[] labels,
+        String[][] rawTest) {
 
     /** Reads {@code train.csv[.gz]} and {@code test.csv[.gz]} of {@code dir}. */
     public static DemoData read(Path dir) throws IOException {
@@ -48,10 +51,17 @@ public record DemoData(
         // letters, so only the parsed ones are kept here (with NaN rows for the others).
         int n = testTable.rowCount();
         double[][] test = new double[n][];
+        String[][] raw = new String[n][];
         boolean[] labels = testLabel == null ? null : new boolean[n];
         for (int i = 0; i < n; i++) {
             boolean valid = testRows.isValid(i);
             test[i] = valid ? testRows.values(i) : nanRow(features.size());
+            if (!valid) {
+                raw[i] = new String[features.size()];
+                for (int j = 0; j < raw[i].length; j++) {
+                    raw[i][j] = testTable.value(i, features.get(j));
+                }
+            }
             if (labels != null && valid) {
                 labels[i] = testRows.label(i);
             }
@@ -67,7 +77,7 @@ public record DemoData(
                         + " features"
                         + (labels == null ? ", no labels" : ", labelled")
                         + ")";
-        return new DemoData(description, features, train, test, labels);
+        return new DemoData(description, features, train, test, labels, raw);
     }
 
     private static double[] nanRow(int d) {
@@ -159,7 +169,8 @@ public record DemoData(
                         + ", "
                         + segments.length
                         + " labelled anomaly segments; no --data given)";
-        return new DemoData(description, List.copyOf(names), train, test, labels);
+        return new DemoData(
+                description, List.copyOf(names), train, test, labels, new String[testRows][]);
     }
 
     private static double[] row(

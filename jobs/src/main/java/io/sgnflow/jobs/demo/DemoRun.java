@@ -1,10 +1,13 @@
 package io.sgnflow.jobs.demo;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sgnflow.connectors.record.DeadLetterRecord;
 import io.sgnflow.connectors.record.ScoreStatus;
 import io.sgnflow.connectors.record.ScoredEvent;
+import io.sgnflow.connectors.serde.Numbers;
 import io.sgnflow.connectors.serde.RecordJson;
 import io.sgnflow.jobs.kafka.EmbeddedKafkaBroker;
 import io.sgnflow.jobs.kafka.LocalEnvironments;
@@ -60,7 +63,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DemoRun implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Writes NaN and infinities as the bare tokens that the event parser names NON_FINITE. */
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
 
     static final String EVENTS = "sgn-events";
     static final String SCORES = "sgn-scores";
@@ -385,12 +391,24 @@ public final class DemoRun implements AutoCloseable {
         node.put("ts", ts);
         ObjectNode features = node.putObject("features");
         double[] row = data.test()[i];
+        String[] raw = data.rawTest()[i];
         List<String> names = data.featureNames();
         for (int j = 0; j < row.length; j++) {
-            if (Double.isFinite(row[j])) {
+            if (raw == null) {
                 features.put(names.get(j), row[j]);
-            } else {
+                continue;
+            }
+            // A row that does not parse goes out as it was, so that its dead letter names the
+            // real problem: NaN and infinities as JSON tokens, other text as a string.
+            String cell = raw[j] == null ? null : raw[j].strip();
+            if (cell == null || cell.isEmpty()) {
                 features.putNull(names.get(j));
+                continue;
+            }
+            try {
+                features.put(names.get(j), Numbers.parseDecimal(cell));
+            } catch (NumberFormatException e) {
+                features.put(names.get(j), cell);
             }
         }
         try {

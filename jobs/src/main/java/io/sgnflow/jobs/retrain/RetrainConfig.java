@@ -628,28 +628,50 @@ public final class RetrainConfig implements Serializable {
                     "out-of-orderness",
                     outOfOrderness);
             check(idleness != null && !idleness.isNegative(), "idleness", idleness);
-            check(keepVersions >= 1, "keepVersions", keepVersions);
-            check(parallelism >= 1, "parallelism", parallelism);
-            check(checkpointIntervalMs >= 100, "checkpointIntervalMs", checkpointIntervalMs);
-            check(reservoirSize >= 20, "reservoirSize", reservoirSize);
-            check(minEvents >= 20, "minEvents", minEvents);
-            check(holdoutFraction > 0 && holdoutFraction < 0.9, "holdoutFraction", holdoutFraction);
-            check(tolerance >= 0 && Double.isFinite(tolerance), "tolerance", tolerance);
+            check(keepVersions >= 1, "--keep-versions (>= 1)", keepVersions);
+            check(parallelism >= 1, "--parallelism (>= 1)", parallelism);
+            check(
+                    checkpointIntervalMs >= 100,
+                    "--checkpoint-interval-ms (>= 100)",
+                    checkpointIntervalMs);
+            check(reservoirSize >= 20, "--reservoir-size (>= 20)", reservoirSize);
+            check(minEvents >= 20, "--min-events (>= 20)", minEvents);
+            check(
+                    holdoutFraction > 0 && holdoutFraction < 0.9,
+                    "--holdout-fraction (0 < f < 0.9)",
+                    holdoutFraction);
+            check(
+                    tolerance >= 0 && Double.isFinite(tolerance),
+                    "--tolerance (finite, >= 0)",
+                    tolerance);
             check(
                     maxExcludedFraction >= 0 && maxExcludedFraction <= 1,
-                    "maxExcludedFraction",
+                    "--max-excluded-fraction (0 to 1)",
                     maxExcludedFraction);
-            check(modelType != null, "modelType", modelType);
-            check(latentDim == 0 || latentDim >= 2, "latentDim (0 or >= 2)", latentDim);
-            check(hidden >= 1, "hidden", hidden);
-            check(steps >= 1, "steps", steps);
-            check(epochs >= 1, "epochs", epochs);
-            check(maxTrainingSeconds > 0, "maxTrainingSeconds", maxTrainingSeconds);
-            check(learningRate > 0, "learningRate", learningRate);
-            check(trainBatchSize >= 1, "trainBatchSize", trainBatchSize);
-            check(threads >= 1, "threads", threads);
-            check(alpha > 0 && alpha < 1, "alpha", alpha);
-            check(minEvents <= reservoirSize, "minEvents (<= reservoirSize)", minEvents);
+            check(modelType != null, "--model-type", modelType);
+            check(latentDim == 0 || latentDim >= 2, "--latent-dim (0 or >= 2)", latentDim);
+            if (latentDim != 0 && modelType != ModelKind.VAE) {
+                throw new IllegalArgumentException(
+                        "--latent-dim applies to --model-type vae only, was "
+                                + latentDim
+                                + " with --model-type "
+                                + modelType.id());
+            }
+            check(hidden >= 1 && hidden <= 4096, "--hidden (1..4096)", hidden);
+            check(steps >= 1 && steps <= 1024, "--steps (1..1024)", steps);
+            check(epochs >= 1, "--epochs (>= 1)", epochs);
+            check(
+                    maxTrainingSeconds > 0 && Double.isFinite(maxTrainingSeconds),
+                    "--max-training-seconds (> 0)",
+                    maxTrainingSeconds);
+            check(
+                    learningRate > 0 && Double.isFinite(learningRate),
+                    "--learning-rate (> 0)",
+                    learningRate);
+            check(trainBatchSize >= 1, "--train-batch-size (>= 1)", trainBatchSize);
+            check(threads >= 1 && threads <= 64, "--threads (1..64)", threads);
+            check(alpha > 0 && alpha < 1, "--alpha (0 < a < 1)", alpha);
+            check(minEvents <= reservoirSize, "--min-events (<= --reservoir-size)", minEvents);
             RetrainConfig config = new RetrainConfig(this);
             config.trainingConfig(); // validates the training settings too
             config.vaeConfig();

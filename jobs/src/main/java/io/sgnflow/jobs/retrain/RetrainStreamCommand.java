@@ -2,7 +2,6 @@ package io.sgnflow.jobs.retrain;
 
 import io.sgnflow.connectors.kafka.ClientProperties;
 import io.sgnflow.connectors.serde.EventFormat;
-import io.sgnflow.jobs.config.ConfigFileDefaults;
 import io.sgnflow.jobs.kafka.LocalEnvironments;
 import io.sgnflow.model.ModelKind;
 import java.io.File;
@@ -16,7 +15,6 @@ import java.util.concurrent.Callable;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -294,14 +292,7 @@ public final class RetrainStreamCommand implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code. */
     public static int run(String[] args) {
-        CommandLine cli = new CommandLine(new RetrainStreamCommand());
-        try {
-            ConfigFileDefaults.install(cli, args);
-        } catch (IllegalArgumentException e) {
-            cli.getErr().println("error: " + e.getMessage());
-            return 2;
-        }
-        return cli.execute(args);
+        return io.sgnflow.jobs.cli.SgnCli.runCommand(new RetrainStreamCommand(), args);
     }
 
     /** The configuration these options describe. */

@@ -2,7 +2,6 @@ package io.sgnflow.jobs.scoring;
 
 import io.sgnflow.connectors.kafka.ClientProperties;
 import io.sgnflow.connectors.serde.EventFormat;
-import io.sgnflow.jobs.config.ConfigFileDefaults;
 import io.sgnflow.jobs.kafka.LocalEnvironments;
 import java.io.File;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -163,14 +161,7 @@ public final class ScoreStreamCommand implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code. */
     public static int run(String[] args) {
-        CommandLine cli = new CommandLine(new ScoreStreamCommand());
-        try {
-            ConfigFileDefaults.install(cli, args);
-        } catch (IllegalArgumentException e) {
-            cli.getErr().println("error: " + e.getMessage());
-            return 2;
-        }
-        return cli.execute(args);
+        return io.sgnflow.jobs.cli.SgnCli.runCommand(new ScoreStreamCommand(), args);
     }
 
     /** The configuration these options describe. */

@@ -73,4 +73,17 @@ class CheckCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains(data.toString()).contains("not a valid model file");
     }
+
+    @Test
+    void leavesOutRowsFarFromTheTrainingDataAndSaysHowMany(@TempDir Path tmp) throws Exception {
+        java.util.List<String> rows = new java.util.ArrayList<>(TestData.rows(30, 0, 46));
+        rows.set(0, "1e9,2,3,0");
+        Path far = TestData.write(tmp.resolve("far.csv"), rows);
+
+        CliRun run = CliRun.of("check", "--model", model, "--data", far);
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.json().get("farRowsLeftOut").asInt()).isEqualTo(1);
+        assertThat(run.json().get("passed").asBoolean()).isTrue();
+    }
 }

@@ -225,4 +225,43 @@ class ScoreCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains("checksum mismatch");
     }
+
+    @Test
+    void aRowWithABrokenQuoteIsRejectedAndEveryOtherRowScored() throws Exception {
+        Path data = TestData.write(dir.resolve("train.csv"), TestData.rows(300, 0, 31));
+        Path model = dir.resolve("m.sgn");
+        assertThat(CliRun.of(TestData.fastTraining(data, model)).exitCode()).isZero();
+        List<String> lines = new java.util.ArrayList<>(TestData.rows(50, 0, 32));
+        lines.set(20, "\"0.5\"x,1,2,0");
+        lines.set(30, "\"0.5,1,2,0");
+        Path bad = TestData.write(dir.resolve("quotes.csv"), lines);
+        Path out = dir.resolve("scores.csv");
+
+        CliRun run = CliRun.of("score", "--model", model, "--data", bad, "--out", out);
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.json().get("rows").asInt()).isEqualTo(50);
+        assertThat(run.json().get("rejected").asInt()).isEqualTo(2);
+        assertThat(Files.readAllLines(out)).hasSize(51);
+        assertThat(Files.readString(Path.of(out + ".rejects")))
+                .contains("22,malformed CSV row")
+                .contains("32,malformed CSV row");
+    }
+
+    @Test
+    void valuesAtTheEdgeOfTheDoubleRangeScoreAsTheLowestFiniteLogLikelihood() throws Exception {
+        Path data = TestData.write(dir.resolve("train.csv"), TestData.rows(300, 0, 44));
+        Path model = dir.resolve("m.sgn");
+        assertThat(CliRun.of(TestData.fastTraining(data, model)).exitCode()).isZero();
+        List<String> rows = new java.util.ArrayList<>(TestData.rows(20, 0, 45));
+        rows.set(3, "1e308,-1e308,1e308,1");
+        Path huge = TestData.write(dir.resolve("huge.csv"), rows);
+        Path out = dir.resolve("scores.csv");
+
+        CliRun run = CliRun.of("score", "--model", model, "--data", huge, "--out", out);
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.json().get("rejected").asInt()).isZero();
+        assertThat(Files.readAllLines(out).get(4)).startsWith("-1.7976931348623157E308,1,");
+    }
 }

@@ -2,12 +2,17 @@ package io.sgnflow.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SgnCliTest {
+    @TempDir Path dir;
+
     static List<String> subcommands() {
         return List.copyOf(SgnCli.newCommandLine().getSubcommands().keySet());
     }
@@ -60,5 +65,28 @@ class SgnCliTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains("subcommand");
+    }
+
+    @Test
+    void aBadConfigFileEndsStdoutWithTheErrorJson() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad.yaml"), "foo: 1\n");
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        int code;
+        try {
+            System.setOut(
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = SgnCli.run(new String[] {"retrain-stream", "--config", config.toString()});
+        } finally {
+            System.setOut(saved);
+        }
+
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8).strip())
+                .endsWith("}")
+                .contains("\"command\":\"retrain-stream\"")
+                .contains("unknown setting 'foo'")
+                .contains("\"exitCode\":2");
     }
 }

@@ -198,4 +198,44 @@ class TrainCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains("IllegalArgumentException").contains("\tat ");
     }
+
+    @Test
+    void refusesToWriteTheModelOverItsInputOrOntoASpecialFile() throws Exception {
+        Path data = TestData.write(dir.resolve("t.csv"), TestData.rows(100, 0, 41));
+
+        CliRun overInput = CliRun.of(TestData.fastTraining(data, data));
+        CliRun device = CliRun.of(TestData.fastTraining(data, Path.of("/dev/null")));
+
+        assertThat(overInput.exitCode()).isEqualTo(2);
+        assertThat(overInput.stderr()).contains("--model-out").contains("also an input");
+        assertThat(Files.readString(data)).startsWith(TestData.HEADER);
+        assertThat(device.exitCode()).isEqualTo(2);
+        assertThat(device.stderr()).contains("not a regular file");
+    }
+
+    @Test
+    void writesThroughASymbolicLinkInsteadOfReplacingIt() throws Exception {
+        Path data = TestData.write(dir.resolve("t.csv"), TestData.rows(100, 0, 42));
+        Path target = dir.resolve("real.sgn");
+        Path link = Files.createSymbolicLink(dir.resolve("link.sgn"), target.getFileName());
+
+        CliRun run = CliRun.of(TestData.fastTraining(data, link));
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(ModelFile.read(target).featureNames()).containsExactly("f0", "f1", "f2");
+    }
+
+    @Test
+    void skipsRowsWithValuesTooLargeToStandardiseLikeNonFiniteOnes() throws Exception {
+        List<String> rows = new ArrayList<>(TestData.rows(100, 0, 43));
+        rows.set(10, "1e308,2,3,0");
+        Path data = TestData.write(dir.resolve("t.csv"), rows);
+
+        CliRun run = CliRun.of(TestData.fastTraining(data, dir.resolve("m.sgn")));
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.json().get("skippedRows").asInt()).isEqualTo(1);
+        assertThat(run.json().get("rows").asInt()).isEqualTo(99);
+    }
 }

@@ -224,4 +224,24 @@ class CsvTableTest {
             assertThat(table.value(0, "b")).isEqualTo("x,y");
         }
     }
+
+    @Test
+    void aStrayOrUnclosedQuoteIsOneBadRowNotTheEndOfTheFile() {
+        CsvTable table =
+                CsvTable.parse("a,b\n1,2\n\"3\"x,4\n5,6\n\"7,8\n9,10\n\"x\ny\",11\n", "quotes.csv");
+
+        NumericRows rows = table.numeric(List.of("a", "b"), null);
+
+        assertThat(table.rowCount()).isEqualTo(6);
+        assertThat(table.rowError(1)).contains("quoted field is followed by other characters");
+        assertThat(table.rowError(3)).contains("never closed");
+        assertThat(rows.error(1)).isEqualTo(table.rowError(1));
+        assertThat(rows.values(2)).containsExactly(5, 6);
+        assertThat(rows.values(4)).containsExactly(9, 10);
+        assertThat(table.line(4)).isEqualTo(6);
+        // A quoted field with a line break is still one record, on the line where it starts.
+        assertThat(table.rowError(5)).isNull();
+        assertThat(table.value(5, "a")).isEqualTo("x\ny");
+        assertThat(table.line(5)).isEqualTo(7);
+    }
 }

@@ -1,6 +1,7 @@
 package io.sgnflow.model.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -23,6 +24,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -65,7 +67,9 @@ public final class ModelFile {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelFile.class);
     private static final ObjectMapper MAPPER =
-            new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+            new ObjectMapper()
+                    .disable(SerializationFeature.INDENT_OUTPUT)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ModelFile() {}
 
@@ -104,9 +108,16 @@ public final class ModelFile {
         }
     }
 
-    /** Writes atomically: a temporary file in the same directory, then a rename. */
+    /**
+     * Writes atomically: a temporary file in the same directory, then a rename. A symbolic link is
+     * followed (its target is replaced, not the link); the file is readable by all (rw-r--r--).
+     */
     public static void write(DensityModel model, Path path) throws IOException {
         Path absolute = path.toAbsolutePath();
+        if (Files.isSymbolicLink(absolute)) {
+            Path target = Files.readSymbolicLink(absolute);
+            absolute = absolute.resolveSibling(target).normalize();
+        }
         Path dir = absolute.getParent();
         if (dir != null) {
             Files.createDirectories(dir);
@@ -114,6 +125,11 @@ public final class ModelFile {
         Path tmp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
         try {
             Files.write(tmp, toBytes(model));
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: its default permissions stay.
+            }
             try {
                 Files.move(
                         tmp,
@@ -381,9 +397,13 @@ public final class ModelFile {
 
     private static SgnFlowModel parseFlow(JsonNode body) {
         JsonNode a = required(body, "architecture");
-        FlowArchitecture arch = parseCore(a, a.path("dim").asInt(-1));
+        FlowArchitecture arch = parseCore(a, (int) integer(a, "dim"));
+        agrees(a, "half", arch.half());
+        agrees(a, "casimirDim", arch.casimirDim());
+        agrees(a, "parameterCount", arch.parameterCount());
+        agreesDouble(a, "stepSizeMax", arch.stepSizeMax());
         return new SgnFlowModel(
-                required(body, "version").asLong(),
+                integer(body, "version"),
                 text(body, "createdAt"),
                 featureNames(body),
                 arch,
@@ -396,8 +416,9 @@ public final class ModelFile {
 
     private static SgnVaeModel parseVae(JsonNode body) {
         JsonNode a = required(body, "architecture");
-        int latent = a.path("latentDim").asInt(-1);
+        int latent = (int) integer(a, "latentDim");
         FlowArchitecture core = parseCore(required(a, "core"), latent);
+        agreesDouble(required(a, "core"), "stepSizeMax", core.stepSizeMax());
         VaeArchitecture arch =
                 new VaeArchitecture(
                         a.path("dim").asInt(-1),
@@ -406,6 +427,7 @@ public final class ModelFile {
                         ints(required(a, "decoderWidths")),
                         core.activation(),
                         core);
+        agrees(a, "parameterCount", arch.parameterCount());
         JsonNode sc = required(body, "scoring");
         VaeScoring scoring =
                 new VaeScoring(
@@ -413,7 +435,7 @@ public final class ModelFile {
                         required(sc, "samples").asInt(-1),
                         required(sc, "noiseSeed").asLong());
         return new SgnVaeModel(
-                required(body, "version").asLong(),
+                integer(body, "version"),
                 text(body, "createdAt"),
                 featureNames(body),
                 arch,
@@ -429,7 +451,7 @@ public final class ModelFile {
                 dim,
                 ints(required(a, "hiddenWidths")),
                 Activation.parse(text(a, "activation")),
-                a.path("steps").asInt(-1),
+                (int) integer(a, "steps"),
                 required(a, "outputNormBound").asDouble(),
                 required(a, "spectralBound").asDouble());
     }
@@ -459,10 +481,57 @@ public final class ModelFile {
 
     private static AnomalyThreshold threshold(JsonNode body) {
         JsonNode t = required(body, "threshold");
-        return new AnomalyThreshold(
-                required(t, "alpha").asDouble(),
-                required(t, "logLikelihood").asDouble(),
-                doubles(required(t, "validationLogLikelihoods"), "threshold sample"));
+        double tau = required(t, "logLikelihood").asDouble();
+        double[] sample = doubles(required(t, "validationLogLikelihoods"), "threshold sample");
+        // τ is a quantile of the validation scores, whose extremes the sample keeps.
+        if (sample.length > 0 && (tau < sample[0] || tau > sample[sample.length - 1])) {
+            throw new IllegalArgumentException(
+                    "threshold "
+                            + tau
+                            + " lies outside its validation sample ["
+                            + sample[0]
+                            + ", "
+                            + sample[sample.length - 1]
+                            + "]");
+        }
+        return new AnomalyThreshold(required(t, "alpha").asDouble(), tau, sample);
+    }
+
+    /** A field that must be an integral JSON number. */
+    private static long integer(JsonNode node, String field) {
+        JsonNode v = required(node, field);
+        if (!v.isIntegralNumber()) {
+            throw new IllegalArgumentException(
+                    "field '" + field + "' is " + v + ", not an integer");
+        }
+        return v.asLong();
+    }
+
+    /** A stored derived figure must equal what the architecture gives. */
+    private static void agrees(JsonNode node, String field, long expected) {
+        long stored = integer(node, field);
+        if (stored != expected) {
+            throw new IllegalArgumentException(
+                    "field '"
+                            + field
+                            + "' is "
+                            + stored
+                            + " but the architecture gives "
+                            + expected);
+        }
+    }
+
+    private static void agreesDouble(JsonNode node, String field, double expected) {
+        double stored = required(node, field).asDouble();
+        if (Math.abs(stored - expected) > 1e-12 * Math.max(1, Math.abs(expected))) {
+            throw new IllegalArgumentException(
+                    "field '"
+                            + field
+                            + "' is "
+                            + stored
+                            + " but the architecture gives "
+                            + expected);
+        }
     }
 
     private static TrainingSummary training(JsonNode body) {

@@ -86,6 +86,7 @@ public final class FlowTrainer {
                             config.steps(),
                             config.outputNormBound(),
                             config.spectralBound());
+            TrainingConfig.checkSize(arch.parameterCount(), arch);
             standardizer = Standardizer.fit(train, featureNames);
             permutation = TerminalMap.identity(d);
             params = new double[arch.parameterCount()];

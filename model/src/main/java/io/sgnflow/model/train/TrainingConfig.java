@@ -14,6 +14,30 @@ public final class TrainingConfig {
     /** Default hidden width of V and T. */
     public static final int DEFAULT_HIDDEN = 64;
 
+    /**
+     * Largest model, in parameters (160 MB of float64, four times that with Adam's state and the
+     * gradient): far beyond what these density models need, and a clear error instead of running
+     * out of memory after minutes of training.
+     */
+    public static final int MAX_PARAMETERS = 20_000_000;
+
+    /**
+     * @throws IllegalArgumentException when a model of {@code parameters} parameters is larger than
+     *     {@link #MAX_PARAMETERS}
+     */
+    static void checkSize(long parameters, Object architecture) {
+        if (parameters > MAX_PARAMETERS) {
+            throw new IllegalArgumentException(
+                    "the model would have "
+                            + parameters
+                            + " parameters ("
+                            + architecture
+                            + "); at most "
+                            + MAX_PARAMETERS
+                            + " are supported: use fewer or narrower hidden layers");
+        }
+    }
+
     /** Default anomaly quantile α. */
     public static final double DEFAULT_ALPHA = 0.01;
 

@@ -92,6 +92,7 @@ public final class VaeTrainer {
                             vae.decoderWidths(coreWidths),
                             config.activation(),
                             core);
+            TrainingConfig.checkSize(arch.parameterCount(), arch);
             standardizer = Standardizer.fit(split.train(), featureNames);
             scoring = new VaeScoring(vae.scoreKind(), vae.scoreSamples(), config.seed() + 3);
             params = new double[arch.parameterCount()];

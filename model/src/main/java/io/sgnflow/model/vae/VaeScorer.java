@@ -151,7 +151,8 @@ public final class VaeScorer implements DensityScorer {
         return sum / w.length;
     }
 
+    /** −∞ or NaN from finite inputs means overflow far from the data: the lowest finite score. */
     private static double finite(double score) {
-        return score == Double.NEGATIVE_INFINITY ? LOWEST_SCORE : score;
+        return score == Double.NEGATIVE_INFINITY || Double.isNaN(score) ? LOWEST_SCORE : score;
     }
 }

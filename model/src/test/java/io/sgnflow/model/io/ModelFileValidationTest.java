@@ -77,4 +77,43 @@ class ModelFileValidationTest {
                 .hasMessageContaining("parameters[4]")
                 .hasMessageContaining("not a finite number");
     }
+
+    @Test
+    void trailingBytesAfterTheModelAreRejected() {
+        byte[] bytes = ModelFile.toBytes(model);
+        byte[] doubled = new byte[2 * bytes.length];
+        System.arraycopy(bytes, 0, doubled, 0, bytes.length);
+        System.arraycopy(bytes, 0, doubled, bytes.length, bytes.length);
+
+        assertThatThrownBy(() -> ModelFile.fromBytes(doubled))
+                .isInstanceOf(InvalidModelFileException.class)
+                .hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void rehashedBodiesWithWrongTypesOrContradictoryFiguresAreRejectedNamingTheField()
+            throws Exception {
+        assertRejected(b -> b.put("version", "x"), "field 'version' is \"x\", not an integer");
+        assertRejected(
+                b -> ((ObjectNode) b.get("architecture")).put("half", 7),
+                "field 'half' is 7 but the architecture gives 2");
+        assertRejected(
+                b -> ((ObjectNode) b.get("architecture")).put("stepSizeMax", 100.0),
+                "field 'stepSizeMax' is 100.0");
+        assertRejected(
+                b -> ((ObjectNode) b.get("threshold")).put("logLikelihood", 1e308),
+                "lies outside its validation sample");
+    }
+
+    private void assertRejected(java.util.function.Consumer<ObjectNode> edit, String message)
+            throws Exception {
+        ObjectNode root = (ObjectNode) JSON.readTree(ModelFile.toBytes(model));
+        ObjectNode body = (ObjectNode) root.get("body");
+        edit.accept(body);
+        root.put("sha256", ModelFile.sha256(JSON.writeValueAsBytes(body)));
+
+        assertThatThrownBy(() -> ModelFile.fromBytes(JSON.writeValueAsBytes(root)))
+                .isInstanceOf(InvalidModelFileException.class)
+                .hasMessageContaining(message);
+    }
 }
