@@ -66,37 +66,15 @@ public final class SgnFlowModel implements DensityModel {
             AnomalyThreshold threshold,
             TrainingSummary training) {
         int d = architecture.dim();
-        if (featureNames.size() != d || standardizer.dim() != d) {
-            throw new IllegalArgumentException(
-                    "model dimension "
-                            + d
-                            + " disagrees with "
-                            + featureNames.size()
-                            + " feature names and a standardizer of "
-                            + standardizer.dim());
-        }
-        if (params.length != architecture.parameterCount()) {
-            throw new IllegalArgumentException(
-                    "expected "
-                            + architecture.parameterCount()
-                            + " parameters for "
-                            + architecture
-                            + ", found "
-                            + params.length);
-        }
-        for (int i = 0; i < params.length; i++) {
-            if (!Double.isFinite(params[i])) {
-                throw new IllegalArgumentException(
-                        "parameter " + i + " is " + params[i] + "; every parameter must be finite");
-            }
-        }
-        if (new java.util.HashSet<>(featureNames).size() != featureNames.size()) {
-            throw new IllegalArgumentException("feature names must be distinct: " + featureNames);
-        }
-        if (version < 0) {
-            throw new IllegalArgumentException(
-                    "model version must not be negative, was " + version);
-        }
+        ModelChecks.common(
+                d,
+                featureNames,
+                standardizer,
+                params,
+                architecture.parameterCount(),
+                architecture,
+                version);
+
         SpectralNorm.checkConstraints(architecture, params, NORM_TOLERANCE);
         this.version = version;
         this.createdAt = createdAt == null ? Instant.now().toString() : createdAt;

@@ -154,12 +154,12 @@ final class VectorFlowKernel implements FlowKernel {
         int steps = kp.drifts.length;
         for (int s = 0; s <= steps; s++) {
             potential.force(nv, force);
-            shear(z, half, kp.kicks[s], nv);
+            VectorForceNet.shear(z, half, half, force, kp.kicks[s], nv);
             if (s == steps) {
                 break;
             }
             kinetic.force(nv, force);
-            shear(z, 0, kp.drifts[s], nv);
+            VectorForceNet.shear(z, 0, half, force, kp.drifts[s], nv);
         }
         for (int v = 0; v < nv; v++) {
             int at = v * VL;
@@ -172,21 +172,6 @@ final class VectorFlowKernel implements FlowKernel {
         }
         for (int e = 0; e < m; e++) {
             out[start + e] = SgnFlowModel.bounded(kp.constantLogDet - 0.5 * squared[e]);
-        }
-    }
-
-    /** Rows first..first+n−1 of the tile state += coefficient · force. */
-    private void shear(double[][] state, int first, double coefficient, int nv) {
-        DoubleVector c = DoubleVector.broadcast(S, coefficient);
-        for (int i = 0; i < half; i++) {
-            double[] row = state[first + i];
-            double[] f = force[i];
-            for (int v = 0; v < nv; v++) {
-                int at = v * VL;
-                DoubleVector.fromArray(S, f, at)
-                        .fma(c, DoubleVector.fromArray(S, row, at))
-                        .intoArray(row, at);
-            }
         }
     }
 

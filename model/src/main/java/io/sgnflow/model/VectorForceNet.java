@@ -4,7 +4,6 @@ import io.sgnflow.model.core.Activation;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -387,40 +386,12 @@ final class VectorForceNet {
             double[] slope,
             int at,
             VectorMask<Double> mask) {
-        DoubleVector value;
-        DoubleVector derivative;
-        switch (activation) {
-            case TANH -> {
-                DoubleVector e = h.max(-20.0).min(20.0).mul(2.0).lanewise(VectorOperators.EXP);
-                value = e.sub(1.0).div(e.add(1.0));
-                derivative = value.neg().fma(value, DoubleVector.broadcast(S, 1.0));
-            }
-            case SOFTPLUS -> {
-                DoubleVector sigmoid = sigmoid(h);
-                value =
-                        h.abs()
-                                .neg()
-                                .lanewise(VectorOperators.EXP)
-                                .lanewise(VectorOperators.LOG1P)
-                                .add(h.max(0.0));
-                derivative = sigmoid;
-            }
-            case SILU -> {
-                DoubleVector sigmoid = sigmoid(h);
-                value = h.mul(sigmoid);
-                // s + x·s·(1 − s)
-                derivative = value.mul(sigmoid.neg().add(1.0)).add(sigmoid);
-            }
-            default -> throw new IllegalStateException("activation " + activation);
-        }
+        DoubleVector value = VectorActivation.value(activation, h);
+        DoubleVector derivative = VectorActivation.slope(activation, h, value);
         if (act != null) {
             value.intoArray(act, at, mask);
         }
         derivative.mul(scaleOut).intoArray(slope, at, mask);
-    }
-
-    private static DoubleVector sigmoid(DoubleVector x) {
-        return DoubleVector.broadcast(S, 1.0).div(x.neg().lanewise(VectorOperators.EXP).add(1.0));
     }
 
     private static void store4(
@@ -438,25 +409,27 @@ final class VectorForceNet {
             for (int v = 0; v < nv; v++) {
                 int at = v * VL;
                 DoubleVector x = DoubleVector.fromArray(S, row, at);
-                DoubleVector value =
-                        switch (activation) {
-                            case TANH -> {
-                                DoubleVector e =
-                                        x.max(-20.0)
-                                                .min(20.0)
-                                                .mul(2.0)
-                                                .lanewise(VectorOperators.EXP);
-                                yield e.sub(1.0).div(e.add(1.0));
-                            }
-                            case SOFTPLUS ->
-                                    x.abs()
-                                            .neg()
-                                            .lanewise(VectorOperators.EXP)
-                                            .lanewise(VectorOperators.LOG1P)
-                                            .add(x.max(0.0));
-                            case SILU -> x.mul(sigmoid(x));
-                        };
+                DoubleVector value = VectorActivation.value(activation, x);
                 value.intoArray(row, at);
+            }
+        }
+    }
+
+    /**
+     * One shear of a leapfrog step on a tile: rows first..first+count−1 of {@code z} += coefficient
+     * · force, fused, for the first nv vectors.
+     */
+    static void shear(
+            double[][] z, int first, int count, double[][] force, double coefficient, int nv) {
+        DoubleVector c = DoubleVector.broadcast(S, coefficient);
+        for (int i = 0; i < count; i++) {
+            double[] row = z[first + i];
+            double[] f = force[i];
+            for (int v = 0; v < nv; v++) {
+                int at = v * VL;
+                DoubleVector.fromArray(S, f, at)
+                        .fma(c, DoubleVector.fromArray(S, row, at))
+                        .intoArray(row, at);
             }
         }
     }

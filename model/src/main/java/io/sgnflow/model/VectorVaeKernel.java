@@ -178,12 +178,12 @@ final class VectorVaeKernel implements VaeWeightKernel {
         int steps = drifts.length;
         for (int s = 0; s <= steps; s++) {
             potential.force(nv, force);
-            shear(half, kicks[s]);
+            VectorForceNet.shear(z, half, half, force, kicks[s], nv);
             if (s == steps) {
                 break;
             }
             kinetic.force(nv, force);
-            shear(0, drifts[s]);
+            VectorForceNet.shear(z, 0, half, force, drifts[s], nv);
         }
         // Decoder: hidden layers with the activation, then the linear output layer.
         double[][] in = z;
@@ -227,20 +227,5 @@ final class VectorVaeKernel implements VaeWeightKernel {
                     .intoArray(lane, at);
         }
         System.arraycopy(lane, 0, out, 0, draws);
-    }
-
-    /** Rows first..first+n−1 of the tile += coefficient · force. */
-    private void shear(int first, double coefficient) {
-        DoubleVector c = DoubleVector.broadcast(S, coefficient);
-        for (int i = 0; i < half; i++) {
-            double[] row = z[first + i];
-            double[] f = force[i];
-            for (int v = 0; v < nv; v++) {
-                int at = v * VL;
-                DoubleVector.fromArray(S, f, at)
-                        .fma(c, DoubleVector.fromArray(S, row, at))
-                        .intoArray(row, at);
-            }
-        }
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sgnflow.model.BatchFlowScorer;
 import io.sgnflow.model.FlowScorer;
 import io.sgnflow.model.SgnFlowModel;
-import io.sgnflow.model.core.Activation;
 import io.sgnflow.model.core.AnomalyThreshold;
 import io.sgnflow.model.core.EnergyNetwork;
 import io.sgnflow.model.core.FlowArchitecture;
@@ -24,6 +23,7 @@ import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,20 +59,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--dim", defaultValue = "38", description = "D (default: ${DEFAULT-VALUE}).")
-    int dim;
-
-    @Option(
-            names = "--hidden",
-            defaultValue = "64",
-            description = "Hidden width, one layer (default: ${DEFAULT-VALUE}).")
-    int hidden;
-
-    @Option(
-            names = "--steps",
-            defaultValue = "8",
-            description = "Leapfrog steps K (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Mixin ReferenceShape shape;
 
     @Option(
             names = "--batch",
@@ -109,14 +96,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Measure training steps and their memory instead of scoring.")
     boolean train;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Override
     public Integer call() throws Exception {
-        BenchLimits.range("--dim", dim, 1, BenchLimits.MAX_DIM);
-        BenchLimits.range("--hidden", hidden, 1, BenchLimits.MAX_HIDDEN);
-        BenchLimits.range("--steps", steps, 1, 1024);
+        shape.check();
         BenchLimits.range("--batch", batch, 1, 1 << 20);
         BenchLimits.range("--threads", threads, 1, 64);
         BenchLimits.range("--tile", tile, 1, 4096);
@@ -126,9 +108,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         JsonSummary summary = new JsonSummary();
         summary.put("command", train ? "bench --train" : "bench")
-                .put("dim", dim)
-                .put("hidden", hidden)
-                .put("steps", steps)
+                .put("dim", shape.dim)
+                .put("hidden", shape.hidden)
+                .put("steps", shape.steps)
                 .put("processors", Runtime.getRuntime().availableProcessors())
                 .put(
                         "loadAverage",
@@ -145,8 +127,8 @@ final class BenchCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- scoring
 
     private void benchScoring(JsonSummary summary) throws Exception {
-        SgnFlowModel model = randomModel(architecture(steps), seed);
-        double[][] events = model.sample(4096, new Random(seed + 1));
+        SgnFlowModel model = randomModel(shape.architecture(shape.steps), shape.seed);
+        double[][] events = model.sample(4096, new Random(shape.seed + 1));
         long flops = BatchFlowScorer.flopsPerEvent(model.architecture());
         LOG.info("Model {}; {} FLOP per event", model.architecture(), flops);
 
@@ -188,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
         JsonSummary.putNumber(
                 reference,
                 "flopsPerEvent",
-                flops + (steps - 1.0) * forceFlops(model.architecture()));
+                flops + (shape.steps - 1.0) * forceFlops(model.architecture()));
     }
 
     /** FLOPs of one potential force plus its kick: what the fused kernel saves per step. */
@@ -353,12 +335,12 @@ final class BenchCommand implements Callable<Integer> {
 
     private void benchTraining(JsonSummary summary) {
         int batchSize = 256;
-        FlowArchitecture arch = architecture(steps);
-        TrainingStep step = new TrainingStep(arch, seed, batchSize);
+        FlowArchitecture arch = shape.architecture(shape.steps);
+        TrainingStep step = new TrainingStep(arch, shape.seed, batchSize);
         step.run(Math.min(2, seconds)); // warm-up
         double[] result = step.run(seconds);
         double msPerStep = result[0];
-        LOG.info("Training step (batch {}, K = {}): {} ms", batchSize, steps, msPerStep);
+        LOG.info("Training step (batch {}, K = {}): {} ms", batchSize, shape.steps, msPerStep);
         summary.put("trainBatch", batchSize)
                 .put(
                         "gradient",
@@ -370,8 +352,8 @@ final class BenchCommand implements Callable<Integer> {
                 .put("stepsMeasured", (long) result[1]);
         ArrayNode memory = summary.root().putArray("memory");
         for (int k : new int[] {8, 32, 128}) {
-            FlowArchitecture a = architecture(k);
-            TrainingStep s = new TrainingStep(a, seed, batchSize);
+            FlowArchitecture a = shape.architecture(k);
+            TrainingStep s = new TrainingStep(a, shape.seed, batchSize);
             s.run(0.5);
             double[] r = s.run(Math.min(seconds, 3));
             ObjectNode row = memory.addObject();
@@ -511,11 +493,6 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     // ---------------------------------------------------------------- generated model
-
-    private FlowArchitecture architecture(int k) {
-        // β = ρ = 2 and tanh, the trainer's defaults.
-        return new FlowArchitecture(dim, new int[] {hidden}, Activation.TANH, k, 2.0, 2.0);
-    }
 
     /**
      * A model with non-trivial weights inside the stable region: hidden weights N(0, 1/fanIn)

@@ -10,7 +10,6 @@ import io.sgnflow.jobs.scoring.ScoringJob;
 import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.DensityScorer;
 import io.sgnflow.model.SgnFlowModel;
-import io.sgnflow.model.core.Activation;
 import io.sgnflow.model.core.FlowArchitecture;
 import io.sgnflow.model.io.ModelFile;
 import java.lang.management.BufferPoolMXBean;
@@ -45,6 +44,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -78,6 +78,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
             Map.of("message.timestamp.type", "LogAppendTime");
 
     @Spec CommandSpec spec;
+
+    @Mixin ReferenceShape shape;
 
     @Option(
             names = "--events",
@@ -113,24 +115,6 @@ final class PipelineBenchCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE}).")
     int latencySeconds;
 
-    @Option(names = "--dim", defaultValue = "38", description = "D (default: ${DEFAULT-VALUE}).")
-    int dim;
-
-    @Option(
-            names = "--hidden",
-            defaultValue = "64",
-            description = "Hidden width, one layer (default: ${DEFAULT-VALUE}).")
-    int hidden;
-
-    @Option(
-            names = "--steps",
-            defaultValue = "8",
-            description = "Leapfrog steps K (default: ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Override
     public Integer call() throws Exception {
         BenchLimits.range("--events", events, 1000, 100_000_000);
@@ -138,23 +122,20 @@ final class PipelineBenchCommand implements Callable<Integer> {
         BenchLimits.range("--batch-size", batchSize, 1, 1 << 16);
         BenchLimits.range("--latency-seconds", latencySeconds, 1, 3600);
         BenchLimits.range("--checkpoint-interval-ms", checkpointIntervalMs, 100, 600_000);
-        BenchLimits.range("--dim", dim, 1, BenchLimits.MAX_DIM);
-        BenchLimits.range("--hidden", hidden, 1, BenchLimits.MAX_HIDDEN);
-        BenchLimits.range("--steps", steps, 1, 1024);
-        FlowArchitecture arch =
-                new FlowArchitecture(dim, new int[] {hidden}, Activation.TANH, steps, 2.0, 2.0);
-        SgnFlowModel model = BenchCommand.randomModel(arch, seed);
+        shape.check();
+        FlowArchitecture arch = shape.architecture(shape.steps);
+        SgnFlowModel model = BenchCommand.randomModel(arch, shape.seed);
         Path work = Files.createTempDirectory("sgn-bench-pipeline");
         Path modelFile = work.resolve("reference.sgn.json");
         ModelFile.write(model, modelFile);
-        byte[][] pool = eventPool(model, 4096, seed + 1);
+        byte[][] pool = eventPool(model, 4096, shape.seed + 1);
 
         JsonSummary summary = new JsonSummary();
         summary.put("command", "bench-pipeline")
                 .put("events", events)
-                .put("dim", dim)
-                .put("hidden", hidden)
-                .put("steps", steps)
+                .put("dim", shape.dim)
+                .put("hidden", shape.hidden)
+                .put("steps", shape.steps)
                 .put("parallelism", parallelism)
                 .put("batchSize", batchSize)
                 .put("checkpointIntervalMs", checkpointIntervalMs)
@@ -168,8 +149,15 @@ final class PipelineBenchCommand implements Callable<Integer> {
                     events,
                     fmt((System.nanoTime() - t0) / 1e9));
 
-            Throughput passThrough = throughput(broker, "pt", null);
-            Throughput scoring = throughput(broker, "sc", modelFile);
+            // Warm-up: the first job of a JVM also compiles Flink's and Kafka's hot paths; run a
+            // fifth of the events through the pass-through job first so neither measured job
+            // pays for that.
+            int warmEvents = Math.max(1000, events / 5);
+            broker.createTopic("bench-warmup", parallelism, LOG_APPEND_TIME);
+            produce(broker.bootstrapServers(), "bench-warmup", pool, warmEvents, 0, null);
+            throughput(broker, "wu", null, "bench-warmup", warmEvents);
+            Throughput passThrough = throughput(broker, "pt", null, "bench-events", events);
+            Throughput scoring = throughput(broker, "sc", modelFile, "bench-events", events);
             double ratio = scoring.eventsPerSecond / passThrough.eventsPerSecond;
             LOG.info(
                     "Pass-through {} events/s, scoring {} events/s, ratio {}",
@@ -284,12 +272,13 @@ final class PipelineBenchCommand implements Callable<Integer> {
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     }
 
-    /** A bounded run over bench-events; rate from the outputs' broker append times. */
-    private Throughput throughput(EmbeddedKafkaBroker broker, String prefix, Path model)
+    /** A bounded run over {@code topic}; rate from the outputs' broker append times. */
+    private Throughput throughput(
+            EmbeddedKafkaBroker broker, String prefix, Path model, String topic, int events)
             throws Exception {
         createOutputs(broker, prefix, LOG_APPEND_TIME);
         ScoringConfig config =
-                config(broker, prefix, model).inputTopic("bench-events").bounded(true).build();
+                config(broker, prefix, model).inputTopic(topic).bounded(true).build();
         StreamExecutionEnvironment env = environment();
         ScoringJob.build(env, config);
         long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.sgnflow.model.train;
 
+import io.sgnflow.model.VectorActivation;
 import io.sgnflow.model.core.Activation;
 import io.sgnflow.model.core.EnergyNetwork;
 import io.sgnflow.model.core.FlowArchitecture;
@@ -527,56 +528,18 @@ final class VectorFlowGradient implements FlowBatchGradient {
 
         /** tanh and its slope 1 − tanh² of the first {@code width} vectors of {@code pre}. */
         private void tanhAll(double[] pre, double[] act, double[] slope, int width) {
-            DoubleVector one = DoubleVector.broadcast(S, 1.0);
             for (int j = 0; j < width; j++) {
-                DoubleVector e =
-                        load(pre, j).max(-20.0).min(20.0).mul(2.0).lanewise(VectorOperators.EXP);
-                DoubleVector value = e.sub(1.0).div(e.add(1.0));
+                DoubleVector h = load(pre, j);
+                DoubleVector value = VectorActivation.tanh(h);
                 store(value, act, j);
-                store(value.neg().fma(value, one), slope, j);
+                store(VectorActivation.slope(Activation.TANH, h, value), slope, j);
             }
         }
 
         private void activate(DoubleVector h, double[] act, double[] slope, int j) {
-            DoubleVector value;
-            DoubleVector derivative;
-            switch (activation) {
-                case TANH -> {
-                    DoubleVector e = h.max(-20.0).min(20.0).mul(2.0).lanewise(VectorOperators.EXP);
-                    value = e.sub(1.0).div(e.add(1.0));
-                    derivative = value.neg().fma(value, DoubleVector.broadcast(S, 1.0));
-                }
-                case SOFTPLUS -> {
-                    value =
-                            h.abs()
-                                    .neg()
-                                    .lanewise(VectorOperators.EXP)
-                                    .lanewise(VectorOperators.LOG1P)
-                                    .add(h.max(0.0));
-                    derivative = sigmoid(h);
-                }
-                case SILU -> {
-                    DoubleVector s = sigmoid(h);
-                    value = h.mul(s);
-                    derivative = value.mul(s.neg().add(1.0)).add(s);
-                }
-                default -> throw new IllegalStateException("activation " + activation);
-            }
+            DoubleVector value = VectorActivation.value(activation, h);
             store(value, act, j);
-            store(derivative, slope, j);
-        }
-
-        /** σ''(h) from h, σ(h) and σ'(h), lane-wise, as {@link Activation#curvature}. */
-        private DoubleVector curvature(DoubleVector h, DoubleVector value, DoubleVector slope) {
-            return switch (activation) {
-                case TANH -> value.mul(slope).mul(-2.0);
-                case SOFTPLUS -> slope.mul(slope.neg().add(1.0));
-                case SILU -> {
-                    DoubleVector s = sigmoid(h);
-                    // s(1 − s)(2 + x(1 − 2s))
-                    yield s.mul(s.neg().add(1.0)).mul(h.mul(s.mul(-2.0).add(1.0)).add(2.0));
-                }
-            };
+            store(VectorActivation.slope(activation, h, value), slope, j);
         }
 
         /**
@@ -643,7 +606,8 @@ final class VectorFlowGradient implements FlowBatchGradient {
             for (int l = 0; l < layers; l++) {
                 for (int j = 0; j < widths[l]; j++) {
                     DoubleVector curv =
-                            curvature(
+                            VectorActivation.curvature(
+                                    activation,
                                     load(tape.pre[l], j),
                                     load(tape.act[l], j),
                                     load(tape.slope[l], j));
@@ -690,9 +654,5 @@ final class VectorFlowGradient implements FlowBatchGradient {
                 store(load(casimirBar, k).add(load(tape.inputBar, blockDim + k)), casimirBar, k);
             }
         }
-    }
-
-    private static DoubleVector sigmoid(DoubleVector x) {
-        return DoubleVector.broadcast(S, 1.0).div(x.neg().lanewise(VectorOperators.EXP).add(1.0));
     }
 }

@@ -1,13 +1,13 @@
 package io.sgnflow.model.vae;
 
 import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.ModelChecks;
 import io.sgnflow.model.ScoreKind;
 import io.sgnflow.model.TrainingSummary;
 import io.sgnflow.model.core.AnomalyThreshold;
 import io.sgnflow.model.core.SpectralNorm;
 import io.sgnflow.model.core.Standardizer;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 
@@ -62,30 +62,14 @@ public final class SgnVaeModel implements DensityModel {
             AnomalyThreshold threshold,
             TrainingSummary training) {
         int d = architecture.dim();
-        if (featureNames.size() != d || standardizer.dim() != d) {
-            throw new IllegalArgumentException(
-                    "model dimension "
-                            + d
-                            + " disagrees with "
-                            + featureNames.size()
-                            + " feature names and a standardizer of "
-                            + standardizer.dim());
-        }
-        if (params.length != architecture.parameterCount()) {
-            throw new IllegalArgumentException(
-                    "expected "
-                            + architecture.parameterCount()
-                            + " parameters for "
-                            + architecture
-                            + ", found "
-                            + params.length);
-        }
-        for (int i = 0; i < params.length; i++) {
-            if (!Double.isFinite(params[i])) {
-                throw new IllegalArgumentException(
-                        "parameter " + i + " is " + params[i] + "; every parameter must be finite");
-            }
-        }
+        ModelChecks.common(
+                d,
+                featureNames,
+                standardizer,
+                params,
+                architecture.parameterCount(),
+                architecture,
+                version);
         double floor = Math.log(VaeArchitecture.MIN_DECODER_SCALE);
         for (int i = 0; i < d; i++) {
             double logScale = params[architecture.logScaleOffset() + i];
@@ -99,13 +83,7 @@ public final class SgnVaeModel implements DensityModel {
                                 + VaeArchitecture.MIN_DECODER_SCALE);
             }
         }
-        if (new HashSet<>(featureNames).size() != featureNames.size()) {
-            throw new IllegalArgumentException("feature names must be distinct: " + featureNames);
-        }
-        if (version < 0) {
-            throw new IllegalArgumentException(
-                    "model version must not be negative, was " + version);
-        }
+
         SpectralNorm.checkConstraints(architecture.core(), params, NORM_TOLERANCE);
         this.version = version;
         this.createdAt = createdAt == null ? Instant.now().toString() : createdAt;
