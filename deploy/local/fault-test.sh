@@ -58,16 +58,39 @@ all_running() {
 for ((i = 0; i < 240; i++)); do all_running && break; sleep 0.5; done
 all_running || die "job $job_id did not reach RUNNING"
 
-cli produce --events "$events" --rate "$rate" >"$work/produce.json" 2>"$work/produce.log" &
-producer_pid=$!
-sleep "$(( events / rate / 2 ))"
-
 # The victim is a TaskManager that runs tasks of this job (the resource id names the process).
 victim="$(flink_get "/jobs/$job_id" | jq -r '.vertices[] | select(.name | startswith("score")) | .id' \
     | head -n 1 | xargs -I{} curl -sS --fail "$REST/jobs/$job_id/vertices/{}/taskmanagers" \
     | jq -r '[.taskmanagers[]."taskmanager-id"] | sort | .[0]')"
 [[ "$victim" =~ ^taskmanager-[0-9]+$ ]] || die "could not find a TaskManager running the job (got '$victim')"
 pid="$(cat "$STATE_DIR/pids/$victim.pid")"
+
+# Recovery needs free slots outside the victim for every task the victim holds, this job's and
+# any other job's (submit.sh's two jobs take half of the default cluster). Without them the job
+# would wait for the victim to come back, which tests nothing, so add a spare TaskManager, as a
+# standalone cluster kept for failover would have.
+slots="$(flink_get /taskmanagers)"
+held="$(echo "$slots" | jq --arg v "$victim" '[.taskmanagers[] | select(.id == $v) | .slotsNumber - .freeSlots] | add // 0')"
+spare_free="$(echo "$slots" | jq --arg v "$victim" '[.taskmanagers[] | select(.id != $v) | .freeSlots] | add // 0')"
+if (( held > spare_free )); then
+    n=$(( TASK_MANAGERS + 1 ))
+    while [[ -e "$STATE_DIR/pids/taskmanager-$n.pid" ]]; do n=$(( n + 1 )); done
+    log "$victim holds $held slots and the other TaskManagers have $spare_free free: adding taskmanager-$n as a spare (stop.sh stops it)"
+    registered_before="$(echo "$slots" | jq '.taskmanagers | length')"
+    "$LOCAL_DIR/taskmanager.sh" "$n"
+    for ((i = 0; i < 120; i++)); do
+        [[ "$(flink_get /taskmanagers 2>/dev/null | jq '.taskmanagers | length' 2>/dev/null || echo 0)" \
+            -gt "$registered_before" ]] && break
+        sleep 0.5
+    done
+    (( $(flink_get /taskmanagers | jq '.taskmanagers | length') > registered_before )) \
+        || die "spare taskmanager-$n did not register (log: $STATE_DIR/logs/taskmanager-$n.log)"
+fi
+
+cli produce --events "$events" --rate "$rate" >"$work/produce.json" 2>"$work/produce.log" &
+producer_pid=$!
+sleep "$(( events / rate / 2 ))"
+
 log "SIGKILL $victim (pid $pid) mid-stream"
 killed_ms=$(date +%s%3N)
 kill -9 "$pid"
