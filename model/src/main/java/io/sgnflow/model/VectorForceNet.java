@@ -3,7 +3,6 @@ package io.sgnflow.model;
 import io.sgnflow.model.core.Activation;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -46,7 +45,6 @@ final class VectorForceNet {
     private final double[][][] act;
     private final double[][][] delta;
     private final double[][][] back;
-    private final VectorMask<Double> allLanes = S.maskAll(true);
 
     /** Single-event scratch (padded): per layer pre-activation → σ' → δ, σ(h), Wᵀδ. */
     private final double[][] single;
@@ -54,6 +52,9 @@ final class VectorForceNet {
     private final double[][] singleAct;
     private final double[][] singleBack;
     private final double[] singleInput;
+
+    /** For {@link VectorActivation}: as long as a tile row and a padded layer. */
+    private final double[] activationScratch;
 
     /**
      * @param blockDim n, the size of the block the force acts on (the input's first n rows)
@@ -109,6 +110,11 @@ final class VectorForceNet {
         }
         paddedOutput = Arrays.copyOf(net.output, padded(widths[layers - 1]));
         singleInput = new double[padded(net.inputDim)];
+        int longest = tile;
+        for (int widthP : paddedWidths) {
+            longest = Math.max(longest, widthP);
+        }
+        activationScratch = new double[longest];
     }
 
     /** ∇_block f for the first nv vectors of the tile into {@code out} ([n][tile]). */
@@ -121,17 +127,8 @@ final class VectorForceNet {
             for (int j = 0; j < widths[l]; j++) {
                 double scaleOut = l == last ? net.output[j] : 1.0;
                 double[] aj = l == last ? null : act[l][j];
-                for (int v = 0; v < nv; v++) {
-                    int at = v * VL;
-                    activate(
-                            activation,
-                            DoubleVector.fromArray(S, h[j], at),
-                            scaleOut,
-                            aj,
-                            h[j],
-                            at,
-                            allLanes);
-                }
+                VectorActivation.apply(
+                        activation, h[j], 0, nv * VL, scaleOut, aj, h[j], activationScratch);
             }
             in = act[l];
         }
@@ -185,9 +182,13 @@ final class VectorForceNet {
                             DoubleVector.fromArray(S, wt, k * widthP + j0)
                                     .fma(DoubleVector.broadcast(S, in[k]), acc);
                 }
-                activate(activation, acc, 1.0, l == last ? null : a, h, j0, allLanes);
-                if (l == last) {
-                    // δ_L = w ⊙ σ'(h): one multiply per element, as in the tile path.
+                acc.intoArray(h, j0);
+            }
+            VectorActivation.apply(
+                    activation, h, 0, widthP, 1.0, l == last ? null : a, h, activationScratch);
+            if (l == last) {
+                // δ_L = w ⊙ σ'(h): one multiply per element, as in the tile path.
+                for (int j0 = 0; j0 < widthP; j0 += VL) {
                     DoubleVector.fromArray(S, h, j0)
                             .mul(DoubleVector.fromArray(S, paddedOutput, j0))
                             .intoArray(h, j0);
@@ -374,26 +375,6 @@ final class VectorForceNet {
         }
     }
 
-    /**
-     * σ(h) into {@code act} (when not null) and σ'(h) (times {@code scaleOut}) into {@code slope},
-     * lane-wise: the one activation both paths use.
-     */
-    static void activate(
-            Activation activation,
-            DoubleVector h,
-            double scaleOut,
-            double[] act,
-            double[] slope,
-            int at,
-            VectorMask<Double> mask) {
-        DoubleVector value = VectorActivation.value(activation, h);
-        DoubleVector derivative = VectorActivation.slope(activation, h, value);
-        if (act != null) {
-            value.intoArray(act, at, mask);
-        }
-        derivative.mul(scaleOut).intoArray(slope, at, mask);
-    }
-
     private static void store4(
             double[] row, DoubleVector a0, DoubleVector a1, DoubleVector a2, DoubleVector a3) {
         a0.intoArray(row, 0);
@@ -402,16 +383,14 @@ final class VectorForceNet {
         a3.intoArray(row, 3 * VL);
     }
 
-    /** σ(h) in place for rows [0, rows) of a tile, the first nv vectors of each. */
-    static void activateValues(Activation activation, double[][] h, int rows, int nv) {
+    /**
+     * σ(h) in place for rows [0, rows) of a tile, the first nv vectors of each; {@code scratch} as
+     * long as a row.
+     */
+    static void activateValues(
+            Activation activation, double[][] h, int rows, int nv, double[] scratch) {
         for (int j = 0; j < rows; j++) {
-            double[] row = h[j];
-            for (int v = 0; v < nv; v++) {
-                int at = v * VL;
-                DoubleVector x = DoubleVector.fromArray(S, row, at);
-                DoubleVector value = VectorActivation.value(activation, x);
-                value.intoArray(row, at);
-            }
+            VectorActivation.apply(activation, h[j], 0, nv * VL, 1.0, h[j], null, scratch);
         }
     }
 

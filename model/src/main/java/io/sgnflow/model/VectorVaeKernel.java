@@ -56,6 +56,7 @@ final class VectorVaeKernel implements VaeWeightKernel {
     private final double[] logScales;
     private final double[] inverseScales;
     private final double[] lane;
+    private final double[] activationScratch;
 
     VectorVaeKernel(SgnVaeModel model, double[][] noiseTable) {
         arch = model.architecture();
@@ -69,6 +70,7 @@ final class VectorVaeKernel implements VaeWeightKernel {
         encoderTape = arch.encoder().newTape();
         noise = new double[latent][width];
         halfNoiseNorm = new double[width];
+        activationScratch = new double[width];
         for (int d = 0; d < draws; d++) {
             double sq = 0;
             for (int j = 0; j < latent; j++) {
@@ -199,7 +201,7 @@ final class VectorVaeKernel implements VaeWeightKernel {
                     nv);
             if (l < layers - 1) {
                 VectorForceNet.activateValues(
-                        arch.activation(), decoderRows[l], decoderWidths[l], nv);
+                        arch.activation(), decoderRows[l], decoderWidths[l], nv, activationScratch);
             }
             in = decoderRows[l];
         }

@@ -6,7 +6,6 @@ import io.sgnflow.model.core.EnergyNetwork;
 import io.sgnflow.model.core.FlowArchitecture;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -107,8 +106,14 @@ final class VectorFlowGradient implements FlowBatchGradient {
             int count = Math.min(VL, to - start);
             total += tile(params, rows, order, start, count, weight);
         }
+        // Lanes summed in a fixed order: reduceLanes(ADD) leaves the order open, and its compiled
+        // and plain-Java forms differ in the last bits.
         for (int i = 0; i < grad.length; i++) {
-            grad[i] += DoubleVector.fromArray(S, laneGrad, i * VL).reduceLanes(VectorOperators.ADD);
+            double sum = 0;
+            for (int lane = i * VL, end = lane + VL; lane < end; lane++) {
+                sum += laneGrad[lane];
+            }
+            grad[i] += sum;
         }
         return total;
     }
@@ -340,6 +345,9 @@ final class VectorFlowGradient implements FlowBatchGradient {
         final double[][] preBar;
         final double[][] scratch;
 
+        /** For {@link VectorActivation}: as long as the widest layer. */
+        final double[] activationScratch;
+
         Tape(int inputDim, int[] widths) {
             input = new double[inputDim * VL];
             inputBar = new double[inputDim * VL];
@@ -352,6 +360,11 @@ final class VectorFlowGradient implements FlowBatchGradient {
             slopeBar = arrays(widths);
             preBar = arrays(widths);
             scratch = arrays(widths);
+            int widest = 0;
+            for (int w : widths) {
+                widest = Math.max(widest, w);
+            }
+            activationScratch = new double[widest * VL];
         }
 
         private static double[][] arrays(int[] widths) {
@@ -442,15 +455,15 @@ final class VectorFlowGradient implements FlowBatchGradient {
                     }
                     store(acc, pre, j);
                 }
-                // A separate pass keeps this method small enough for C2 (the Vector API is only
-                // fast in C2-compiled code).
-                if (activation == Activation.TANH) {
-                    tanhAll(pre, act, slope, widths[l]);
-                } else {
-                    for (int jj = 0; jj < widths[l]; jj++) {
-                        activate(load(pre, jj), act, slope, jj);
-                    }
-                }
+                VectorActivation.apply(
+                        activation,
+                        pre,
+                        0,
+                        widths[l] * VL,
+                        1.0,
+                        act,
+                        slope,
+                        tape.activationScratch);
                 in = act;
                 fan = widths[l];
             }
@@ -526,22 +539,6 @@ final class VectorFlowGradient implements FlowBatchGradient {
             }
         }
 
-        /** tanh and its slope 1 − tanh² of the first {@code width} vectors of {@code pre}. */
-        private void tanhAll(double[] pre, double[] act, double[] slope, int width) {
-            for (int j = 0; j < width; j++) {
-                DoubleVector h = load(pre, j);
-                DoubleVector value = VectorActivation.tanh(h);
-                store(value, act, j);
-                store(VectorActivation.slope(Activation.TANH, h, value), slope, j);
-            }
-        }
-
-        private void activate(DoubleVector h, double[] act, double[] slope, int j) {
-            DoubleVector value = VectorActivation.value(activation, h);
-            store(value, act, j);
-            store(VectorActivation.slope(activation, h, value), slope, j);
-        }
-
         /**
          * Differentiates L = g·∇_block f at the tape's input: adds ∂L/∂θ to the lane gradients,
          * ∂L/∂block to {@code blockBar} and ∂L/∂c to {@code casimirBar} (as {@link
@@ -604,15 +601,16 @@ final class VectorFlowGradient implements FlowBatchGradient {
                 }
             }
             for (int l = 0; l < layers; l++) {
-                for (int j = 0; j < widths[l]; j++) {
-                    DoubleVector curv =
-                            VectorActivation.curvature(
-                                    activation,
-                                    load(tape.pre[l], j),
-                                    load(tape.act[l], j),
-                                    load(tape.slope[l], j));
-                    store(load(tape.slopeBar[l], j).mul(curv), tape.preBar[l], j);
-                }
+                VectorActivation.curvature(
+                        activation,
+                        tape.pre[l],
+                        tape.act[l],
+                        tape.slope[l],
+                        tape.slopeBar[l],
+                        tape.preBar[l],
+                        0,
+                        widths[l] * VL,
+                        tape.activationScratch);
             }
             for (int l = last; l >= 0; l--) {
                 double[] hBar = tape.preBar[l];
