@@ -12,6 +12,7 @@ import io.sgnflow.connectors.serde.RecordJson;
 import io.sgnflow.jobs.kafka.EmbeddedKafkaBroker;
 import io.sgnflow.jobs.kafka.LocalEnvironments;
 import io.sgnflow.jobs.retrain.RetrainConfig;
+import io.sgnflow.jobs.retrain.RetrainDecision;
 import io.sgnflow.jobs.retrain.RetrainingJob;
 import io.sgnflow.jobs.scoring.ScoringConfig;
 import io.sgnflow.jobs.scoring.ScoringJob;
@@ -73,6 +74,7 @@ public final class DemoRun implements AutoCloseable {
     static final String ANOMALIES = "sgn-anomalies";
     static final String DEAD_LETTERS = "sgn-dead-letters";
     static final String MODELS = "sgn-model-updates";
+    static final String DECISIONS = "sgn-retrain-decisions";
 
     private final DemoSettings settings;
     private final PrintStream err;
@@ -115,14 +117,14 @@ public final class DemoRun implements AutoCloseable {
         broker.awaitGroupCoordinator(Duration.ofSeconds(30));
         // Synthetic event times lie in the past; keep them whatever their age.
         Map<String, String> keep = Map.of("retention.ms", "-1");
-        for (String topic : List.of(EVENTS, SCORES, ANOMALIES, DEAD_LETTERS, MODELS)) {
+        for (String topic : List.of(EVENTS, SCORES, ANOMALIES, DEAD_LETTERS, MODELS, DECISIONS)) {
             broker.createTopic(topic, 1, keep);
         }
         say(
                 "Kafka on "
                         + broker.bootstrapServers()
                         + ", topics "
-                        + List.of(EVENTS, SCORES, ANOMALIES, DEAD_LETTERS, MODELS));
+                        + List.of(EVENTS, SCORES, ANOMALIES, DEAD_LETTERS, MODELS, DECISIONS));
 
         // 2. Initial model.
         TrainingConfig trainingConfig =
@@ -231,6 +233,7 @@ public final class DemoRun implements AutoCloseable {
                         .bootstrapServers(broker.bootstrapServers())
                         .inputTopic(EVENTS)
                         .modelUpdatesTopic(MODELS)
+                        .decisionsTopic(DECISIONS)
                         .modelStore(store.toUri().toString())
                         .groupId("sgn-demo-retrain")
                         .startingOffsets("earliest")
@@ -302,7 +305,7 @@ public final class DemoRun implements AutoCloseable {
             for (int i = 0; i < n && !closed; i++) {
                 if (s.paceWindows && i > s.windowEvents && i % s.windowEvents == 2) {
                     producer.flush();
-                    awaitModelUpdate();
+                    awaitRetrainDecision();
                 }
                 if (s.rate > 0) {
                     long due = replayStart + (long) (i * 1e9 / s.rate);
@@ -359,6 +362,8 @@ public final class DemoRun implements AutoCloseable {
         summary.put("anomaliesTopic", snap.anomalyTopic);
         summary.putPOJO("modelVersions", snap.versions);
         summary.put("modelUpdatesPublished", snap.updates);
+        summary.put("retrainWindows", snap.decisions);
+        summary.put("retrainWindowsRejected", snap.decisions - snap.publishedDecisions);
         summary.put("eventsPerSecond", seconds > 0 ? round(snap.outputs / seconds) : 0);
         summary.put("seconds", round(seconds));
         summary.put("data", data.description());
@@ -372,11 +377,15 @@ public final class DemoRun implements AutoCloseable {
         return new Result(summary, lost, reportDir);
     }
 
-    private void awaitModelUpdate() throws InterruptedException {
-        long seen = collector.updates();
+    /**
+     * Waits for the retraining job's decision on the window just closed (published or not); the
+     * timeout only matters if the retraining job is stuck.
+     */
+    private void awaitRetrainDecision() throws InterruptedException {
+        long seen = collector.decisions();
         long waitNs = (long) ((settings.retrainSeconds * 2 + 20) * 1e9);
         long deadline = System.nanoTime() + waitNs;
-        while (!closed && collector.updates() <= seen && System.nanoTime() < deadline) {
+        while (!closed && collector.decisions() <= seen && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
     }
@@ -488,6 +497,8 @@ public final class DemoRun implements AutoCloseable {
         long anomalies;
         long anomalyTopic;
         long updates;
+        long decisions;
+        long publishedDecisions;
         List<String> versions;
         double[] logLikelihood;
         double[] threshold;
@@ -496,7 +507,7 @@ public final class DemoRun implements AutoCloseable {
         long[] version;
     }
 
-    /** Consumes scores, anomalies, dead letters and model updates (read_committed). */
+    /** Consumes scores, anomalies, dead letters, model updates and decisions (read_committed). */
     final class Collector implements Runnable {
         private final String bootstrap;
         private final int n;
@@ -513,6 +524,8 @@ public final class DemoRun implements AutoCloseable {
         private long anomalies;
         private long anomalyTopic;
         private volatile long updates;
+        private volatile long decisions;
+        private volatile long publishedDecisions;
         private volatile String latestVersion = "1";
         private volatile long lastOutputNanos = System.nanoTime();
         volatile boolean stop;
@@ -541,7 +554,7 @@ public final class DemoRun implements AutoCloseable {
                     new KafkaConsumer<>(
                             p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 List<TopicPartition> parts = new ArrayList<>();
-                for (String t : List.of(SCORES, ANOMALIES, DEAD_LETTERS, MODELS)) {
+                for (String t : List.of(SCORES, ANOMALIES, DEAD_LETTERS, MODELS, DECISIONS)) {
                     parts.add(new TopicPartition(t, 0));
                 }
                 consumer.assign(parts);
@@ -626,6 +639,25 @@ public final class DemoRun implements AutoCloseable {
                     err.println();
                     say("Retraining published model v" + v);
                 }
+                case DECISIONS -> {
+                    RetrainDecision d = RetrainDecision.fromJson(r.value());
+                    if (d.published()) {
+                        publishedDecisions++;
+                    } else {
+                        err.println();
+                        say(
+                                (d.currentVersion() == null
+                                                ? "Retraining published no first model: "
+                                                : "Retraining kept model v"
+                                                        + d.currentVersion()
+                                                        + ": ")
+                                        + d.decision()
+                                        + " ("
+                                        + d.message()
+                                        + ")");
+                    }
+                    decisions++;
+                }
                 default -> {}
             }
         }
@@ -659,8 +691,8 @@ public final class DemoRun implements AutoCloseable {
             return outputs;
         }
 
-        long updates() {
-            return updates;
+        long decisions() {
+            return decisions;
         }
 
         long lastOutputNanos() {
@@ -676,6 +708,8 @@ public final class DemoRun implements AutoCloseable {
             s.anomalies = anomalies;
             s.anomalyTopic = anomalyTopic;
             s.updates = updates;
+            s.decisions = decisions;
+            s.publishedDecisions = publishedDecisions;
             s.versions = new ArrayList<>(versions.keySet());
             s.logLikelihood = ll.clone();
             s.threshold = thr.clone();

@@ -45,8 +45,9 @@ public final class DemoSettings {
     public double retrainSeconds = 15;
 
     /**
-     * Hold the replay at each window boundary until the retraining job has published (or a
-     * timeout), so that replaying faster than training still shows model swaps in the outputs.
+     * Hold the replay at each window boundary until the retraining job has decided on the window
+     * just closed (published a version or said why not; a timeout only if it is stuck), so that
+     * replaying faster than training still shows model swaps in the outputs.
      */
     public boolean paceWindows = true;
 

@@ -45,6 +45,7 @@ public final class RetrainConfig implements Serializable {
     private final boolean excludeAnomalies;
     private final double maxExcludedFraction;
     private final String scoresTopic;
+    private final String decisionsTopic;
     private final ModelKind modelType;
     private final int latentDim;
     private final int hidden;
@@ -87,6 +88,7 @@ public final class RetrainConfig implements Serializable {
         this.excludeAnomalies = b.excludeAnomalies;
         this.maxExcludedFraction = b.maxExcludedFraction;
         this.scoresTopic = b.scoresTopic;
+        this.decisionsTopic = b.decisionsTopic;
         this.modelType = b.modelType;
         this.latentDim = b.latentDim;
         this.hidden = b.hidden;
@@ -252,6 +254,11 @@ public final class RetrainConfig implements Serializable {
         return scoresTopic;
     }
 
+    /** Topic for one {@link RetrainDecision} per window, or null for none. */
+    public String decisionsTopic() {
+        return decisionsTopic;
+    }
+
     /** Kind of a cold-start model; a warm start keeps the current model's kind. */
     public ModelKind modelType() {
         return modelType;
@@ -365,6 +372,7 @@ public final class RetrainConfig implements Serializable {
         private boolean excludeAnomalies = true;
         private double maxExcludedFraction = 0.25;
         private String scoresTopic;
+        private String decisionsTopic;
         private ModelKind modelType = ModelKind.FLOW;
         private int latentDim = 0;
         private int hidden = 32;
@@ -508,6 +516,11 @@ public final class RetrainConfig implements Serializable {
         }
 
         /** Scores topic to read anomaly verdicts from (null: none). */
+        public Builder decisionsTopic(String v) {
+            this.decisionsTopic = v == null || v.isBlank() ? null : v;
+            return this;
+        }
+
         public Builder scoresTopic(String v) {
             this.scoresTopic = v == null || v.isBlank() ? null : v;
             return this;
@@ -746,6 +759,8 @@ public final class RetrainConfig implements Serializable {
                 + maxExcludedFraction
                 + ", scoresTopic="
                 + scoresTopic
+                + ", decisionsTopic="
+                + decisionsTopic
                 + ", modelType="
                 + modelType.id()
                 + ", latentDim="

@@ -49,6 +49,14 @@ public final class RetrainStreamCommand implements Callable<Integer> {
     String modelUpdatesTopic;
 
     @Option(
+            names = "--decisions-topic",
+            description =
+                    "Topic for one JSON record per closed window: PUBLISHED with the new version,"
+                            + " or why no version was published (WORSE, TOO_FEW_EVENTS, ...), with"
+                            + " the held-out scores (default: none).")
+    String decisionsTopic;
+
+    @Option(
             names = "--model-store",
             description =
                     "Directory of published model files (file:///..., s3://..., any Flink file system).")
@@ -330,6 +338,7 @@ public final class RetrainStreamCommand implements Callable<Integer> {
                 .excludeAnomalies(excludeAnomalies)
                 .maxExcludedFraction(maxExcludedFraction)
                 .scoresTopic(scoresTopic)
+                .decisionsTopic(decisionsTopic)
                 .modelType(ModelKind.parse(modelType))
                 .latentDim(latentDim)
                 .hidden(hidden)

@@ -17,13 +17,15 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Fires once per closed window with its {@link Reservoir}: trains a candidate with {@link
  * Retrainer}, and on acceptance writes it to the {@link ModelStore}, makes it the current model and
- * emits its bytes for the model-updates topic.
+ * emits its bytes for the model-updates topic. Every window, published or not, also yields a {@link
+ * RetrainDecision} (JSON bytes) on the side output {@link #DECISIONS}.
  *
  * <p>The current model is keyed state of the job's single key ({@code globalState()}, a {@code
  * ValueState<byte[]>}), so it is part of every checkpoint and a restore resumes with the last
@@ -53,6 +55,11 @@ public final class RetrainWindowFunction
     static final ValueStateDescriptor<byte[]> CURRENT_MODEL =
             new ValueStateDescriptor<>(
                     "current-model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /** One {@link RetrainDecision} per window, as JSON bytes. */
+    public static final OutputTag<byte[]> DECISIONS =
+            new OutputTag<>(
+                    "retrain-decisions", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final RetrainConfig config;
     private final byte[] initialModel;
@@ -129,7 +136,7 @@ public final class RetrainWindowFunction
             trainingTimeMs.update(Math.round(outcome.trainingSeconds() * 1000));
         }
         if (!outcome.published()) {
-            reject(window, reservoir, current, outcome.reason(), outcome);
+            reject(ctx, reservoir, current, outcome.reason(), outcome);
             return;
         }
 
@@ -140,7 +147,7 @@ public final class RetrainWindowFunction
         } catch (IOException | RuntimeException e) {
             LOG.error("Model store {} could not be written", store, e);
             reject(
-                    window,
+                    ctx,
                     reservoir,
                     current,
                     RejectReason.STORE_FAILED,
@@ -179,14 +186,16 @@ public final class RetrainWindowFunction
                 model.training() == null ? "?" : model.training().epochs(),
                 model.training() == null ? "?" : model.training().stopReason());
         out.collect(bytes);
+        decide(ctx, reservoir, current, RetrainDecision.PUBLISHED, outcome, model);
     }
 
     private void reject(
-            TimeWindow window,
+            Context ctx,
             Reservoir reservoir,
             DensityModel current,
             RejectReason reason,
             Retrainer.Outcome outcome) {
+        TimeWindow window = ctx.window();
         rejected.inc();
         rejectedBy.get(reason).inc();
         LOG.info(
@@ -201,5 +210,33 @@ public final class RetrainWindowFunction
                 String.format(Locale.ROOT, "%.4f", outcome.decision().candidatePerDim()),
                 String.format(Locale.ROOT, "%.4f", outcome.decision().currentPerDim()),
                 current == null ? "none" : current.version());
+        decide(ctx, reservoir, current, reason.name(), outcome, null);
+    }
+
+    private static void decide(
+            Context ctx,
+            Reservoir reservoir,
+            DensityModel current,
+            String decision,
+            Retrainer.Outcome outcome,
+            DensityModel published) {
+        DensityModel kind = published != null ? published : current;
+        RetrainDecision record =
+                new RetrainDecision(
+                        ctx.window().getStart(),
+                        ctx.window().getEnd(),
+                        decision,
+                        outcome.message(),
+                        reservoir.getSeen(),
+                        reservoir.getItems().size(),
+                        outcome.usableEvents(),
+                        outcome.excludedAnomalies(),
+                        RetrainDecision.finiteOrNull(outcome.decision().candidatePerDim()),
+                        RetrainDecision.finiteOrNull(outcome.decision().currentPerDim()),
+                        current == null ? null : current.version(),
+                        published == null ? null : published.version(),
+                        outcome.trainingSeconds(),
+                        kind == null ? null : kind.scoreKind().id());
+        ctx.output(DECISIONS, record.toJson());
     }
 }

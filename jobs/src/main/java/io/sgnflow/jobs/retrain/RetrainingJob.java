@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The retraining side job (DESIGN §3): Kafka events → parse → event-time windows, each keeping a
  * bounded uniform sample → when a window closes, a candidate model warm-started from the current
- * one → validation gate → model store and model-updates topic, which the scoring job reads.
+ * one → validation gate → model store and model-updates topic, which the scoring job reads; with a
+ * decisions topic, one {@link RetrainDecision} per window says what was decided and why.
  *
  * <p>Event time is the Kafka record timestamp with bounded out-of-orderness and idleness, exactly
  * as in the scoring job, so idle partitions never hold windows open; a bounded source closes every
@@ -159,6 +160,21 @@ public final class RetrainingJob {
                 .name("model-updates-sink")
                 .uid("model-updates-sink")
                 .setParallelism(1);
+
+        if (config.decisionsTopic() != null) {
+            models.getSideOutput(RetrainWindowFunction.DECISIONS)
+                    .sinkTo(
+                            KafkaSinks.build(
+                                    config.bootstrapServers(),
+                                    new RetrainDecisionSerializationSchema(config.decisionsTopic()),
+                                    config.deliveryGuarantee(),
+                                    config.transactionalIdPrefix() + "-decisions",
+                                    config.transactionTimeoutMs(),
+                                    config.clientProperties()))
+                    .name("decisions-sink")
+                    .uid("decisions-sink")
+                    .setParallelism(1);
+        }
     }
 
     static WindowAssigner<Object, TimeWindow> windows(RetrainConfig config) {

@@ -67,11 +67,13 @@ class RetrainingJobITCase {
     private static RetrainConfig.Builder retrain(String prefix, int partitions) throws Exception {
         kafka.createTopic(prefix + "-events", partitions);
         kafka.createTopic(prefix + "-models", 1);
+        kafka.createTopic(prefix + "-decisions", 1);
         Path store = Files.createDirectories(dir.resolve(prefix + "-store"));
         return RetrainConfig.builder()
                 .bootstrapServers(kafka.bootstrapServers())
                 .inputTopic(prefix + "-events")
                 .modelUpdatesTopic(prefix + "-models")
+                .decisionsTopic(prefix + "-decisions")
                 .modelStore(store.toUri().toString())
                 .keepVersions(2)
                 .groupId(prefix + "-retrain")
@@ -164,6 +166,26 @@ class RetrainingJobITCase {
             assertThat(new ModelStore(config.modelStore(), 2).versions().size())
                     .isLessThanOrEqualTo(2);
 
+            // One decision per closed window, in window order; the published ones name exactly
+            // the versions on the model-updates topic.
+            List<RetrainDecision> decisions = decisions("shift");
+            assertThat(decisions).hasSizeGreaterThanOrEqualTo(published.size());
+            for (int i = 1; i < decisions.size(); i++) {
+                assertThat(decisions.get(i).windowStart())
+                        .isGreaterThan(decisions.get(i - 1).windowStart());
+            }
+            assertThat(decisions.stream().filter(RetrainDecision::published))
+                    .extracting(RetrainDecision::publishedVersion)
+                    .containsExactlyElementsOf(
+                            published.stream().map(SgnFlowModel::version).toList());
+            assertThat(decisions)
+                    .allSatisfy(
+                            d -> {
+                                assertThat(d.windowEvents()).isPositive();
+                                assertThat(d.windowEnd() - d.windowStart()).isEqualTo(MINUTE);
+                                assertThat(d.scoreKind()).isEqualTo("exact_log_likelihood");
+                            });
+
             // Regime B events after the swap: scored by the newest version, and more likely.
             int seen = probeUntilVersion("shift", String.valueOf(latest), events.size());
             List<RetrainFixtures.Event> after =
@@ -254,6 +276,16 @@ class RetrainingJobITCase {
 
         assertThat(publishedModels("reject")).isEmpty();
         assertThat(new ModelStore(config.modelStore(), 2).versions()).isEmpty();
+        List<RetrainDecision> decisions = decisions("reject");
+        assertThat(decisions).hasSize(1);
+        RetrainDecision d = decisions.get(0);
+        assertThat(d.decision()).isEqualTo(RejectReason.WORSE.name());
+        assertThat(d.published()).isFalse();
+        assertThat(d.publishedVersion()).isNull();
+        assertThat(d.currentVersion()).isEqualTo(1L);
+        assertThat(d.windowEvents()).isEqualTo(1000);
+        assertThat(d.candidateNatsPerDim()).isLessThan(d.currentNatsPerDim());
+        assertThat(d.message()).isNotBlank();
     }
 
     @Test
@@ -326,6 +358,19 @@ class RetrainingJobITCase {
                         x -> true,
                         Duration.ofSeconds(3))) {
             out.add(ModelFile.fromBytes(r.value()));
+        }
+        return out;
+    }
+
+    private static List<RetrainDecision> decisions(String prefix) {
+        List<RetrainDecision> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                KafkaTestClient.readCommitted(
+                        kafka.bootstrapServers(),
+                        prefix + "-decisions",
+                        x -> true,
+                        Duration.ofSeconds(3))) {
+            out.add(RetrainDecision.fromJson(r.value()));
         }
         return out;
     }
