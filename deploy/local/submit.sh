@@ -36,7 +36,8 @@ fi
 mkdir -p "$STATE_DIR/jobs" "$STATE_DIR/models"
 if [[ $input_topic == sgn-events ]]; then
     [[ -f "$CLI_JAR" ]] || die "$CLI_JAR not found; build it with: mvn -B -q package -DskipTests"
-    # The jobs' default topics: sgn-events, -scores, -anomalies, -dead-letters, -model-updates.
+    # The jobs' default topics: sgn-events, -scores, -anomalies, -dead-letters, -model-updates,
+    # and -retrain-decisions.
     "$JAVA" -jar "$CLI_JAR" fault-check topics --bootstrap-servers "$BOOTSTRAP" --prefix sgn >/dev/null \
         || die "creating the sgn-* topics on $BOOTSTRAP failed"
 fi
@@ -70,5 +71,5 @@ if [[ $which_jobs == scoring || $which_jobs == both ]]; then
 fi
 if [[ $which_jobs == retraining || $which_jobs == both ]]; then
     run "${name:-retraining}" io.sgnflow.jobs.retrain.RetrainingJob "${common[@]}" \
-        --model-store "file://$STATE_DIR/models" "${extra[@]}"
+        --model-store "file://$STATE_DIR/models" --decisions-topic sgn-retrain-decisions "${extra[@]}"
 fi

@@ -1,6 +1,7 @@
 package io.sgnflow.jobs.demo;
 
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,6 +27,9 @@ import io.sgnflow.model.train.VaeConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +44,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -81,6 +86,9 @@ public final class DemoRun implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private MiniCluster cluster;
     private final List<JobID> jobs = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private URI restUri;
+    private String servingMetricPath;
     private Collector collector;
     private Thread collectorThread;
     private volatile boolean closed;
@@ -202,6 +210,9 @@ public final class DemoRun implements AutoCloseable {
         long now = System.currentTimeMillis();
         long startTs = Math.floorDiv(now - span - 86_400_000L, windowMs) * windowMs;
         Configuration flinkConf = LocalEnvironments.loopbackConfiguration(s.webUiPort);
+        // The replay reads the scoring job's modelVersion gauge through the REST API (see
+        // awaitServing); the default 10 s fetch interval would hold every window that long.
+        flinkConf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(200));
         cluster =
                 new MiniCluster(
                         new MiniClusterConfiguration.Builder()
@@ -211,6 +222,7 @@ public final class DemoRun implements AutoCloseable {
                                 .build());
         cluster.start();
         URI rest = cluster.getRestAddress().get(60, TimeUnit.SECONDS);
+        restUri = rest;
         Path store = reportDir.resolve("model-store");
         Files.createDirectories(store);
         ScoringConfig scoring =
@@ -370,6 +382,10 @@ public final class DemoRun implements AutoCloseable {
         DemoReport.write(reportDir, data, snap, model, summary);
         summary.put("wallSeconds", round((System.nanoTime() - t0) / 1e9));
         summary.put("reportDir", reportDir.toString());
+        Files.write(
+                reportDir.resolve("retrain-decisions.jsonl"),
+                snap.decisionRecords,
+                StandardCharsets.UTF_8);
         Files.writeString(
                 reportDir.resolve("summary.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n",
@@ -378,8 +394,9 @@ public final class DemoRun implements AutoCloseable {
     }
 
     /**
-     * Waits for the retraining job's decision on the window just closed (published or not); the
-     * timeout only matters if the retraining job is stuck.
+     * Waits for the retraining job's decision on the window just closed (published or not) and,
+     * when it published a version, until every scoring subtask serves it, so that the same events
+     * meet the same model on every run; the timeouts only matter if a job is stuck.
      */
     private void awaitRetrainDecision() throws InterruptedException {
         long seen = collector.decisions();
@@ -388,6 +405,78 @@ public final class DemoRun implements AutoCloseable {
         while (!closed && collector.decisions() <= seen && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+        long published = collector.lastPublishedVersion();
+        if (collector.decisions() > seen && published > 0) {
+            awaitServing(published);
+        }
+    }
+
+    private void awaitServing(long version) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!closed && System.nanoTime() < deadline) {
+            if (servingVersion() >= version) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        if (!closed) {
+            LOG.warn(
+                    "The scoring job did not report serving model version {} within 30 s; the"
+                            + " replay goes on",
+                    version);
+        }
+    }
+
+    /**
+     * The smallest model version any subtask of the scoring operator serves (its {@code
+     * modelVersion} gauge, read from the REST API), or −1 while it cannot be read.
+     */
+    private long servingVersion() {
+        try {
+            if (servingMetricPath == null) {
+                String job = "/jobs/" + jobs.get(0);
+                String vertex = null;
+                for (JsonNode v : getJson(job).path("vertices")) {
+                    if (v.path("name").asText().startsWith("score")) {
+                        vertex = v.path("id").asText();
+                    }
+                }
+                if (vertex == null) {
+                    return -1;
+                }
+                String metrics = job + "/vertices/" + vertex + "/subtasks/metrics";
+                for (JsonNode m : getJson(metrics)) {
+                    String id = m.path("id").asText();
+                    if (id.endsWith("modelVersion")) {
+                        servingMetricPath = metrics + "?agg=min&get=" + id;
+                    }
+                }
+                if (servingMetricPath == null) {
+                    return -1;
+                }
+            }
+            JsonNode values = getJson(servingMetricPath);
+            return values.size() == 0 ? -1 : (long) values.get(0).path("min").asDouble(-1);
+        } catch (IOException e) {
+            LOG.debug("Reading the modelVersion gauge failed: {}", e.toString());
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private JsonNode getJson(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response =
+                http.send(
+                        HttpRequest.newBuilder(restUri.resolve(path))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + " returned " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
     }
 
     private static double round(double v) {
@@ -499,6 +588,7 @@ public final class DemoRun implements AutoCloseable {
         long updates;
         long decisions;
         long publishedDecisions;
+        List<String> decisionRecords;
         List<String> versions;
         double[] logLikelihood;
         double[] threshold;
@@ -526,6 +616,8 @@ public final class DemoRun implements AutoCloseable {
         private volatile long updates;
         private volatile long decisions;
         private volatile long publishedDecisions;
+        private volatile long lastPublishedVersion = -1;
+        private final List<String> decisionRecords = new ArrayList<>();
         private volatile String latestVersion = "1";
         private volatile long lastOutputNanos = System.nanoTime();
         volatile boolean stop;
@@ -643,7 +735,9 @@ public final class DemoRun implements AutoCloseable {
                     RetrainDecision d = RetrainDecision.fromJson(r.value());
                     if (d.published()) {
                         publishedDecisions++;
+                        lastPublishedVersion = d.publishedVersion();
                     } else {
+                        lastPublishedVersion = -1;
                         err.println();
                         say(
                                 (d.currentVersion() == null
@@ -655,6 +749,9 @@ public final class DemoRun implements AutoCloseable {
                                         + " ("
                                         + d.message()
                                         + ")");
+                    }
+                    synchronized (this) {
+                        decisionRecords.add(new String(r.value(), StandardCharsets.UTF_8));
                     }
                     decisions++;
                 }
@@ -695,6 +792,11 @@ public final class DemoRun implements AutoCloseable {
             return decisions;
         }
 
+        /** The version the latest decision published, or −1 if it published none. */
+        long lastPublishedVersion() {
+            return lastPublishedVersion;
+        }
+
         long lastOutputNanos() {
             return lastOutputNanos;
         }
@@ -710,6 +812,7 @@ public final class DemoRun implements AutoCloseable {
             s.updates = updates;
             s.decisions = decisions;
             s.publishedDecisions = publishedDecisions;
+            s.decisionRecords = new ArrayList<>(decisionRecords);
             s.versions = new ArrayList<>(versions.keySet());
             s.logLikelihood = ll.clone();
             s.threshold = thr.clone();

@@ -100,13 +100,18 @@ public final class FaultCheck implements Callable<Integer> {
     private void topics() throws Exception {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        List<NewTopic> topics = new ArrayList<>();
         try (Admin admin = Admin.create(p)) {
-            List<NewTopic> topics = new ArrayList<>();
             topics.add(new NewTopic(prefix + "-events", partitions, (short) 1));
-            for (String t : List.of("scores", "anomalies", "dead-letters", "model-updates")) {
-                topics.add(
-                        new NewTopic(
-                                prefix + "-" + t, t.equals("model-updates") ? 1 : 2, (short) 1));
+            for (String t :
+                    List.of(
+                            "scores",
+                            "anomalies",
+                            "dead-letters",
+                            "model-updates",
+                            "retrain-decisions")) {
+                boolean ordered = t.equals("model-updates") || t.equals("retrain-decisions");
+                topics.add(new NewTopic(prefix + "-" + t, ordered ? 1 : 2, (short) 1));
             }
             for (NewTopic topic : topics) {
                 try {
@@ -118,7 +123,7 @@ public final class FaultCheck implements Callable<Integer> {
                 }
             }
         }
-        System.out.println("{\"topics\":" + 5 + ",\"prefix\":\"" + prefix + "\"}");
+        System.out.println("{\"topics\":" + topics.size() + ",\"prefix\":\"" + prefix + "\"}");
     }
 
     private void model() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sgnflow.jobs.retrain.RetrainDecision;
 import io.sgnflow.model.ModelKind;
 import io.sgnflow.model.io.ModelFile;
 import io.sgnflow.model.vae.SgnVaeModel;
@@ -13,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,6 +59,19 @@ class DemoITCase {
         assertThat(summary.has("f1")).isTrue();
         assertThat(summary.has("pointAdjustedF1")).isTrue();
         assertThat(s.reportDir.resolve("model-v1.sgn.json")).isRegularFile();
+        // One decision per closed window; the published ones are the updates the demo saw.
+        List<RetrainDecision> decisions =
+                Files.readAllLines(s.reportDir.resolve("retrain-decisions.jsonl")).stream()
+                        .map(
+                                line ->
+                                        RetrainDecision.fromJson(
+                                                line.getBytes(StandardCharsets.UTF_8)))
+                        .toList();
+        assertThat(decisions).hasSize(summary.get("retrainWindows").asInt()).isNotEmpty();
+        assertThat(decisions.stream().filter(RetrainDecision::published).count())
+                .isEqualTo(summary.get("modelUpdatesPublished").asLong());
+        assertThat(summary.get("retrainWindowsRejected").asLong())
+                .isEqualTo(decisions.stream().filter(d -> !d.published()).count());
         for (String png :
                 new String[] {
                     "log-likelihood.png", "roc.png", "training-curve.png", "model-version.png"

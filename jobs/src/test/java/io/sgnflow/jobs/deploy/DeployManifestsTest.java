@@ -286,8 +286,10 @@ class DeployManifestsTest {
                 used.add(
                         parsed.matchedOptionValue(
                                 "--model-updates-topic", defaults.modelUpdatesTopic()));
-                if (parsed.hasMatchedOption("--scores-topic")) {
-                    used.add(parsed.matchedOptionValue("--scores-topic", ""));
+                for (String optional : List.of("--scores-topic", "--decisions-topic")) {
+                    if (parsed.hasMatchedOption(optional)) {
+                        used.add(parsed.matchedOptionValue(optional, ""));
+                    }
                 }
             }
             assertThat(args).as(entry).contains("--model-signing-key-file");
