@@ -53,7 +53,12 @@ final class VectorForceNet {
     private final double[][] singleBack;
     private final double[] singleInput;
 
-    /** For {@link VectorActivation}: as long as a tile row and a padded layer. */
+    /** {@link #single} and {@link #singleAct} as one-row tables, for {@link VectorActivation}. */
+    private final double[][][] singleRows;
+
+    private final double[][][] singleActRows;
+
+    /** For {@link VectorActivation}: as long as a layer of the tile and a padded layer. */
     private final double[] activationScratch;
 
     /**
@@ -110,9 +115,13 @@ final class VectorForceNet {
         }
         paddedOutput = Arrays.copyOf(net.output, padded(widths[layers - 1]));
         singleInput = new double[padded(net.inputDim)];
-        int longest = tile;
-        for (int widthP : paddedWidths) {
-            longest = Math.max(longest, widthP);
+        singleRows = new double[layers][][];
+        singleActRows = new double[layers][][];
+        int longest = 0;
+        for (int l = 0; l < layers; l++) {
+            singleRows[l] = new double[][] {single[l]};
+            singleActRows[l] = new double[][] {singleAct[l]};
+            longest = Math.max(longest, Math.max(widths[l] * tile, paddedWidths[l]));
         }
         activationScratch = new double[longest];
     }
@@ -124,12 +133,15 @@ final class VectorForceNet {
         for (int l = 0; l < layers; l++) {
             affine(net.weights[l], net.biases[l], widths[l], net.fanIns[l], in, delta[l], nv);
             double[][] h = delta[l];
-            for (int j = 0; j < widths[l]; j++) {
-                double scaleOut = l == last ? net.output[j] : 1.0;
-                double[] aj = l == last ? null : act[l][j];
-                VectorActivation.apply(
-                        activation, h[j], 0, nv * VL, scaleOut, aj, h[j], activationScratch);
-            }
+            VectorActivation.apply(
+                    activation,
+                    h,
+                    widths[l],
+                    nv * VL,
+                    l == last ? net.output : null,
+                    l == last ? null : act[l],
+                    h,
+                    activationScratch);
             in = act[l];
         }
         for (int l = last - 1; l >= 0; l--) {
@@ -185,7 +197,14 @@ final class VectorForceNet {
                 acc.intoArray(h, j0);
             }
             VectorActivation.apply(
-                    activation, h, 0, widthP, 1.0, l == last ? null : a, h, activationScratch);
+                    activation,
+                    singleRows[l],
+                    1,
+                    widthP,
+                    null,
+                    l == last ? null : singleActRows[l],
+                    singleRows[l],
+                    activationScratch);
             if (l == last) {
                 // δ_L = w ⊙ σ'(h): one multiply per element, as in the tile path.
                 for (int j0 = 0; j0 < widthP; j0 += VL) {
@@ -384,14 +403,12 @@ final class VectorForceNet {
     }
 
     /**
-     * σ(h) in place for rows [0, rows) of a tile, the first nv vectors of each; {@code scratch} as
-     * long as a row.
+     * σ(h) in place for rows [0, rows) of a tile, the first nv vectors of each; {@code scratch}
+     * holds rows · nv vectors.
      */
     static void activateValues(
             Activation activation, double[][] h, int rows, int nv, double[] scratch) {
-        for (int j = 0; j < rows; j++) {
-            VectorActivation.apply(activation, h[j], 0, nv * VL, 1.0, h[j], null, scratch);
-        }
+        VectorActivation.apply(activation, h, rows, nv * VL, null, h, null, scratch);
     }
 
     /**

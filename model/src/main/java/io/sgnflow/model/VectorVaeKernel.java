@@ -70,7 +70,6 @@ final class VectorVaeKernel implements VaeWeightKernel {
         encoderTape = arch.encoder().newTape();
         noise = new double[latent][width];
         halfNoiseNorm = new double[width];
-        activationScratch = new double[width];
         for (int d = 0; d < draws; d++) {
             double sq = 0;
             for (int j = 0; j < latent; j++) {
@@ -129,8 +128,10 @@ final class VectorVaeKernel implements VaeWeightKernel {
         decoderFans = new int[layers];
         decoderRows = new double[layers][][];
         int fan = latent;
+        int widest = 0;
         for (int l = 0; l < layers; l++) {
             int rows = decoder.layerWidth(l);
+            widest = Math.max(widest, rows);
             int at = arch.decoderOffset() + decoder.weightOffset(l);
             decoderWeights[l] = new double[rows * fan];
             System.arraycopy(params, at, decoderWeights[l], 0, rows * fan);
@@ -154,6 +155,7 @@ final class VectorVaeKernel implements VaeWeightKernel {
             inverseScales[i] = Math.exp(-logScales[i]);
         }
         lane = new double[width];
+        activationScratch = new double[widest * width];
     }
 
     @Override

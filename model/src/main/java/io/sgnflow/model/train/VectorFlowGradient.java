@@ -348,6 +348,12 @@ final class VectorFlowGradient implements FlowBatchGradient {
         /** For {@link VectorActivation}: as long as the widest layer. */
         final double[] activationScratch;
 
+        /** pre, act and slope of each layer as one-row tables, for {@link VectorActivation}. */
+        final double[][][] preRows;
+
+        final double[][][] actRows;
+        final double[][][] slopeRows;
+
         Tape(int inputDim, int[] widths) {
             input = new double[inputDim * VL];
             inputBar = new double[inputDim * VL];
@@ -365,6 +371,14 @@ final class VectorFlowGradient implements FlowBatchGradient {
                 widest = Math.max(widest, w);
             }
             activationScratch = new double[widest * VL];
+            preRows = new double[widths.length][][];
+            actRows = new double[widths.length][][];
+            slopeRows = new double[widths.length][][];
+            for (int l = 0; l < widths.length; l++) {
+                preRows[l] = new double[][] {pre[l]};
+                actRows[l] = new double[][] {act[l]};
+                slopeRows[l] = new double[][] {slope[l]};
+            }
         }
 
         private static double[][] arrays(int[] widths) {
@@ -457,12 +471,12 @@ final class VectorFlowGradient implements FlowBatchGradient {
                 }
                 VectorActivation.apply(
                         activation,
-                        pre,
-                        0,
+                        tape.preRows[l],
+                        1,
                         widths[l] * VL,
-                        1.0,
-                        act,
-                        slope,
+                        null,
+                        tape.actRows[l],
+                        tape.slopeRows[l],
                         tape.activationScratch);
                 in = act;
                 fan = widths[l];
@@ -608,7 +622,6 @@ final class VectorFlowGradient implements FlowBatchGradient {
                         tape.slope[l],
                         tape.slopeBar[l],
                         tape.preBar[l],
-                        0,
                         widths[l] * VL,
                         tape.activationScratch);
             }
