@@ -315,6 +315,15 @@ public final class DemoRun implements AutoCloseable {
                         + " ...");
         try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
             for (int i = 0; i < n && !closed; i++) {
+                if (s.paceWindows && i > s.windowEvents && i % s.windowEvents == 1) {
+                    // Event i is the first whose timestamp moves the watermark past the window's
+                    // end; holding it until everything before it is scored keeps a version
+                    // trained on a window from scoring that same window. (Event i itself meets
+                    // the old version unless scoring it takes longer than a training run plus the
+                    // checkpoint that publishes the new one.)
+                    producer.flush();
+                    awaitOutputs(i);
+                }
                 if (s.paceWindows && i > s.windowEvents && i % s.windowEvents == 2) {
                     producer.flush();
                     awaitRetrainDecision();
@@ -391,6 +400,20 @@ public final class DemoRun implements AutoCloseable {
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n",
                 StandardCharsets.UTF_8);
         return new Result(summary, lost, reportDir);
+    }
+
+    private void awaitOutputs(long count) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (settings.drainTimeoutSeconds * 1e9);
+        while (!closed && collector.outputs() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (!closed && collector.outputs() < count) {
+            LOG.warn(
+                    "Only {} of the first {} events had outputs after {} s; the replay goes on",
+                    collector.outputs(),
+                    count,
+                    settings.drainTimeoutSeconds);
+        }
     }
 
     /**
