@@ -23,4 +23,7 @@ public interface DensityScorer {
      * @throws IllegalArgumentException if a row has the wrong length or a non-finite value
      */
     void scores(double[][] rows, int count, double[] out);
+
+    /** Which kernel computes the scores: "scalar" or "vector (…)" (the JDK Vector API). */
+    String kernel();
 }

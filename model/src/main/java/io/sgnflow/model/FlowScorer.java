@@ -74,6 +74,7 @@ public final class FlowScorer implements DensityScorer {
     }
 
     /** The batched kernel {@link #logLikelihoods} uses; see {@link BatchFlowScorer#kernel()}. */
+    @Override
     public String kernel() {
         if (batch == null) {
             batch = new BatchFlowScorer(model);

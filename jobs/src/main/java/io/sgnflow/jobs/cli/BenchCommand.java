@@ -3,6 +3,8 @@ package io.sgnflow.jobs.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sgnflow.model.BatchFlowScorer;
+import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.DensityScorer;
 import io.sgnflow.model.FlowScorer;
 import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.core.AnomalyThreshold;
@@ -11,8 +13,10 @@ import io.sgnflow.model.core.FlowArchitecture;
 import io.sgnflow.model.core.SpectralNorm;
 import io.sgnflow.model.core.Standardizer;
 import io.sgnflow.model.core.TerminalMap;
+import io.sgnflow.model.io.ModelFile;
 import io.sgnflow.model.train.FlowBatchGradient;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -96,6 +100,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "Measure training steps and their memory instead of scoring.")
     boolean train;
 
+    @Option(
+            names = "--model",
+            paramLabel = "FILE",
+            description =
+                    "Measure this trained model (SGN-Flow or SGN-VAE) through the scorer the"
+                            + " scoring job uses, on events sampled from the model, instead of a"
+                            + " random model of the reference shape.")
+    Path modelFile;
+
     @Override
     public Integer call() throws Exception {
         shape.check();
@@ -106,16 +119,21 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0)) {
             throw new IllegalArgumentException("--seconds must be > 0, was " + seconds);
         }
+        if (modelFile != null && train) {
+            throw new IllegalArgumentException("--model and --train cannot be combined");
+        }
         JsonSummary summary = new JsonSummary();
-        summary.put("command", train ? "bench --train" : "bench")
-                .put("dim", shape.dim)
-                .put("hidden", shape.hidden)
-                .put("steps", shape.steps)
-                .put("processors", Runtime.getRuntime().availableProcessors())
+        summary.put("command", train ? "bench --train" : "bench");
+        if (modelFile == null) {
+            summary.put("dim", shape.dim).put("hidden", shape.hidden).put("steps", shape.steps);
+        }
+        summary.put("processors", Runtime.getRuntime().availableProcessors())
                 .put(
                         "loadAverage",
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        if (train) {
+        if (modelFile != null) {
+            benchModelFile(summary);
+        } else if (train) {
             benchTraining(summary);
         } else {
             benchScoring(summary);
@@ -171,6 +189,52 @@ final class BenchCommand implements Callable<Integer> {
                 reference,
                 "flopsPerEvent",
                 flops + (shape.steps - 1.0) * forceFlops(model.architecture()));
+    }
+
+    /**
+     * A trained model through {@link DensityModel#newScorer()}, the path of the scoring job's
+     * operator; inputs are drawn from the model so that they look like the data it was fitted to.
+     */
+    private void benchModelFile(JsonSummary summary) throws Exception {
+        DensityModel model = ModelFile.load(modelFile);
+        double[][] events = model.sample(4096, new Random(shape.seed + 1));
+        double rate = modelRate(model, events, batch);
+        LOG.info("{}, batch {}: {} events/s", modelFile, batch, rate);
+        double rate1 = modelRate(model, events, 1);
+        LOG.info("{}, batch 1: {} events/s", modelFile, rate1);
+        summary.put("model", modelFile.toString())
+                .put("modelType", model.modelType())
+                .put("scoreKind", model.scoreKind().id())
+                .put("dim", model.dim())
+                .put("kernel", model.newScorer().kernel())
+                .put("batch", batch)
+                .put("eventsPerSecond", rate);
+        JsonSummary.putNumber(summary.root().putObject("batch1"), "eventsPerSecond", rate1);
+    }
+
+    private double modelRate(DensityModel model, double[][] events, int size) {
+        DensityScorer scorer = model.newScorer();
+        double[][] rows = new double[size][];
+        double[] out = new double[size];
+        long[] r = null;
+        for (double measure : new double[] {Math.min(2, seconds), seconds}) {
+            long deadline = System.nanoTime() + (long) (measure * 1e9);
+            long t0 = System.nanoTime();
+            long count = 0;
+            int next = 0;
+            long now;
+            do {
+                for (int i = 0; i < size; i++) {
+                    rows[i] = events[next];
+                    next = next + 1 == events.length ? 0 : next + 1;
+                }
+                scorer.scores(rows, size, out);
+                count += size;
+                now = System.nanoTime();
+            } while (now < deadline);
+            r = new long[] {count, now - t0};
+        }
+        return r[0] / (r[1] / 1e9);
     }
 
     /** FLOPs of one potential force plus its kick: what the fused kernel saves per step. */

@@ -10,7 +10,6 @@ import io.sgnflow.connectors.serde.Resolution;
 import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.DensityScorer;
-import io.sgnflow.model.FlowScorer;
 import io.sgnflow.model.io.ModelFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -324,15 +323,15 @@ public final class ScoringFunction
             resolver = new FeatureResolver(cachedModel.featureNames());
             if (!kernelLogged && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
                 kernelLogged = true;
+                String kernel = scorer.kernel();
                 LOG.info(
-                        "Scoring kernel: {}",
-                        scorer instanceof FlowScorer flow
-                                ? flow.kernel()
-                                        + (flow.kernel().equals("scalar")
-                                                ? " (start the TaskManager JVM with --add-modules"
-                                                        + " jdk.incubator.vector for the SIMD one)"
-                                                : "")
-                                : "event by event (" + cachedModel.modelType() + ")");
+                        "Scoring kernel for {}: {}",
+                        cachedModel.modelType(),
+                        kernel.equals("scalar")
+                                ? kernel
+                                        + " (start the TaskManager JVM with --add-modules"
+                                        + " jdk.incubator.vector for the SIMD one)"
+                                : kernel);
             }
             servingVersion = cachedModel.version();
         }

@@ -54,6 +54,7 @@ public final class VaeScorer implements DensityScorer {
     }
 
     /** "vector (…)" when the Vector API kernel computes the weights, else "scalar". */
+    @Override
     public String kernel() {
         return vector == null ? "scalar" : vector.name();
     }
