@@ -3,6 +3,7 @@ package io.sgnflow.jobs.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sgnflow.jobs.cli.SgnCli;
 import io.sgnflow.model.ModelKind;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -162,6 +163,16 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--web-ui-port must be in 0..65535 (0: a free port), was " + webUiPort);
         }
+        DemoLog log = null;
+        if (s.progress) {
+            Path logFile = reportDir.toAbsolutePath().normalize().resolve("demo.log");
+            Files.createDirectories(logFile.getParent());
+            log = DemoLog.toFile(logFile);
+            if (log != null) {
+                System.err.println(
+                        "[demo] Full log in " + logFile + "; only warnings and errors show here");
+            }
+        }
         DemoRun run = new DemoRun(s, System.err);
         Thread hook = new Thread(run::close, "sgn-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -170,6 +181,9 @@ public final class DemoCommand implements Callable<Integer> {
             result = run.run();
         } finally {
             run.close();
+            if (log != null) {
+                log.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

@@ -168,7 +168,7 @@ public record DemoData(
                         + shiftAt
                         + ", "
                         + segments.length
-                        + " labelled anomaly segments; no --data given)";
+                        + " labelled anomaly segments)";
         return new DemoData(
                 description, List.copyOf(names), train, test, labels, new String[testRows][]);
     }

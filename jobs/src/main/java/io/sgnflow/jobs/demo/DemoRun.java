@@ -17,6 +17,7 @@ import io.sgnflow.jobs.retrain.RetrainDecision;
 import io.sgnflow.jobs.retrain.RetrainingJob;
 import io.sgnflow.jobs.scoring.ScoringConfig;
 import io.sgnflow.jobs.scoring.ScoringJob;
+import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.ModelKind;
 import io.sgnflow.model.TrainingSummary;
@@ -33,9 +34,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -92,6 +96,8 @@ public final class DemoRun implements AutoCloseable {
     private Collector collector;
     private Thread collectorThread;
     private volatile boolean closed;
+    private volatile Progress progress;
+    private Path signingKey;
 
     public DemoRun(DemoSettings settings, PrintStream err) {
         this.settings = settings;
@@ -113,7 +119,7 @@ public final class DemoRun implements AutoCloseable {
             data =
                     DemoData.generated(
                             s.generatedFeatures, s.generatedTrainRows, s.generatedTestRows, s.seed);
-            say("No --data given: using a GENERATED stream, " + data.description());
+            say("No --data given: the data below is GENERATED, not real: " + data.description());
         } else {
             data = DemoData.read(s.dataDir);
             say("Data: " + data.description());
@@ -225,6 +231,8 @@ public final class DemoRun implements AutoCloseable {
         restUri = rest;
         Path store = reportDir.resolve("model-store");
         Files.createDirectories(store);
+        // The demo signs its model updates as a deployment should; the key lives only for the run.
+        signingKey = writeSigningKey();
         ScoringConfig scoring =
                 ScoringConfig.builder()
                         .bootstrapServers(broker.bootstrapServers())
@@ -239,6 +247,7 @@ public final class DemoRun implements AutoCloseable {
                         .checkpointIntervalMs(s.checkpointIntervalMs)
                         .transactionalIdPrefix("sgn-demo-scoring")
                         .transactionTimeoutMs(300_000)
+                        .modelSigningKeyFile(signingKey.toString())
                         .build();
         RetrainConfig retrain =
                 RetrainConfig.builder()
@@ -254,6 +263,7 @@ public final class DemoRun implements AutoCloseable {
                         .checkpointIntervalMs(s.checkpointIntervalMs)
                         .transactionalIdPrefix("sgn-demo-retrain")
                         .transactionTimeoutMs(300_000)
+                        .modelSigningKeyFile(signingKey.toString())
                         .windowSize(Duration.ofMillis(windowMs))
                         .reservoirSize(s.reservoir)
                         .minEvents(Math.min(s.minEvents, s.reservoir))
@@ -279,6 +289,7 @@ public final class DemoRun implements AutoCloseable {
             say("Submitted Flink job '" + graph.getJobName() + "' (" + id + ")");
         }
         say("Flink web UI: http://" + LocalEnvironments.LOOPBACK + ":" + rest.getPort());
+        say("Model updates are signed (HMAC-SHA256) with a key made for this run, " + signingKey);
         say(
                 String.format(
                         Locale.ROOT,
@@ -301,6 +312,7 @@ public final class DemoRun implements AutoCloseable {
         Thread progressThread = new Thread(progress, "sgn-demo-progress");
         progressThread.setDaemon(true);
         if (s.progress) {
+            this.progress = progress;
             progressThread.start();
         }
         say(
@@ -355,6 +367,7 @@ public final class DemoRun implements AutoCloseable {
             progressThread.join(2000);
             progress.print();
             err.println();
+            this.progress = null;
         }
         if (collector.outputs() < produced) {
             say(
@@ -550,8 +563,13 @@ public final class DemoRun implements AutoCloseable {
     }
 
     private void say(String message) {
-        err.println("[demo] " + message);
-        err.flush();
+        Progress shown = progress;
+        if (shown != null) {
+            shown.say(message);
+        } else {
+            err.println("[demo] " + message);
+            err.flush();
+        }
     }
 
     /** Stops the collector, the Flink job and environment and the broker; idempotent. */
@@ -598,6 +616,28 @@ public final class DemoRun implements AutoCloseable {
             broker.close();
             broker = null;
         }
+        if (signingKey != null) {
+            try {
+                Files.deleteIfExists(signingKey);
+            } catch (IOException e) {
+                LOG.warn("Deleting the demo's signing key {} failed: {}", signingKey, e.toString());
+            }
+            signingKey = null;
+        }
+    }
+
+    /** A fresh random HMAC key in a file only this user can read. */
+    private static Path writeSigningKey() throws IOException {
+        Path file =
+                Files.createTempFile(
+                        "sgn-demo-signing-key",
+                        ".hex",
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rw-------")));
+        byte[] key = new byte[ModelSigner.MIN_KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        Files.writeString(file, HexFormat.of().formatHex(key));
+        return file;
     }
 
     /** What the collector has seen, copied. */
@@ -857,6 +897,7 @@ public final class DemoRun implements AutoCloseable {
         private long lastOutputs;
         private long lastNanos;
         private double rate;
+        private int shownLength;
 
         Progress(long start) {
             this.start = start;
@@ -894,19 +935,34 @@ public final class DemoRun implements AutoCloseable {
                 lastOutputs = outputs;
                 lastNanos = nowNs;
             }
-            err.print(
+            String line =
                     String.format(
                             Locale.ROOT,
-                            "\r[demo] %5.0fs produced %d | scored %d | anomalies %d | dead letters %d"
-                                    + " | %.0f events/s | model v%s   ",
+                            "[demo] %5.0fs produced %d | scored %d | anomalies %d | dead letters %d"
+                                    + " | %.0f events/s | model v%s",
                             (nowNs - start) / 1e9,
                             produced,
                             scored,
                             anomalies,
                             dead,
                             rate,
-                            c.latestVersion));
+                            c.latestVersion);
+            // Pad over a longer previous line: "\r" alone leaves its tail on screen.
+            err.print("\r" + line + " ".repeat(Math.max(0, shownLength - line.length())));
+            shownLength = line.length();
             err.flush();
+        }
+
+        /** A message on its own line; the progress line is blanked first and redrawn after. */
+        synchronized void say(String message) {
+            if (shownLength > 0) {
+                err.print("\r" + " ".repeat(shownLength) + "\r");
+            }
+            err.println("[demo] " + message);
+            shownLength = 0;
+            if (!stop) {
+                print();
+            }
         }
     }
 }
