@@ -1,6 +1,8 @@
 package io.sgnflow.jobs.retrain;
 
 import io.sgnflow.connectors.serde.EventFormat;
+import io.sgnflow.jobs.kafka.KafkaJobSettings;
+import io.sgnflow.jobs.kafka.KafkaJobWiring;
 import io.sgnflow.jobs.scoring.ScoringConfig;
 import io.sgnflow.model.ModelKind;
 import io.sgnflow.model.train.TrainingConfig;
@@ -16,7 +18,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * Settings of the retraining job. Immutable; build with {@link #builder()}, which validates in
  * {@link Builder#build()} and names any bad value.
  */
-public final class RetrainConfig implements Serializable {
+public final class RetrainConfig implements KafkaJobSettings, Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String bootstrapServers;
@@ -608,14 +610,7 @@ public final class RetrainConfig implements Serializable {
             require(modelUpdatesTopic, "model-updates topic");
             require(modelStore, "model store");
             require(groupId, "consumer group");
-            if (!startingOffsets.equals("earliest")
-                    && !startingOffsets.equals("latest")
-                    && !startingOffsets.equals("committed")) {
-                throw new IllegalArgumentException(
-                        "starting offsets must be earliest, latest or committed, was '"
-                                + startingOffsets
-                                + "'");
-            }
+            KafkaJobWiring.checkStartingOffsets(startingOffsets);
             Objects.requireNonNull(deliveryGuarantee, "delivery guarantee");
             if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
                 require(transactionalIdPrefix, "transactional id prefix");

@@ -1,11 +1,9 @@
 package io.sgnflow.jobs.retrain;
 
 import io.sgnflow.connectors.kafka.KafkaInputDeserializationSchema;
-import io.sgnflow.connectors.kafka.KafkaInputSource;
-import io.sgnflow.connectors.kafka.KafkaSinks;
 import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.record.KafkaInput;
-import io.sgnflow.jobs.kafka.BrokerPreflight;
+import io.sgnflow.jobs.kafka.KafkaJobWiring;
 import io.sgnflow.jobs.scoring.ParseFunction;
 import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.DensityModel;
@@ -14,8 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,7 +19,6 @@ import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindow
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,31 +81,10 @@ public final class RetrainingJob {
                     KafkaInputDeserializationSchema.SIGNATURE_HEADER,
                     config.modelSigningKeyFile());
         }
-        BrokerPreflight.check(
-                config.bootstrapServers(),
-                config.clientProperties(),
-                config.deliveryGuarantee(),
-                config.transactionTimeoutMs());
+        KafkaJobWiring.prepare(env, config);
 
-        env.setParallelism(config.parallelism());
-        env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
-
-        WatermarkStrategy<KafkaInput> watermarks =
-                WatermarkStrategy.<KafkaInput>forBoundedOutOfOrderness(config.outOfOrderness())
-                        .withIdleness(config.idleness())
-                        .withTimestampAssigner((record, ts) -> record.getKafkaTimestamp());
-        DataStream<KafkaInput> raw =
-                env.fromSource(
-                                KafkaInputSource.build(
-                                        config.bootstrapServers(),
-                                        config.inputTopic(),
-                                        config.groupId(),
-                                        startingOffsets(config.startingOffsets()),
-                                        config.clientProperties(),
-                                        config.bounded()),
-                                watermarks,
-                                "events")
-                        .uid("events-source");
+        WatermarkStrategy<KafkaInput> watermarks = KafkaJobWiring.watermarks(config);
+        DataStream<KafkaInput> raw = KafkaJobWiring.events(env, config, watermarks);
         SingleOutputStreamOperator<EventRecord> events =
                 raw.process(new ParseFunction(config.eventFormat())).name("parse").uid("parse");
         DataStream<SampledEvent> sampled =
@@ -119,17 +93,14 @@ public final class RetrainingJob {
         // Optional: the scoring job's anomaly verdicts, as flags in the same windows.
         if (config.scoresTopic() != null) {
             DataStream<KafkaInput> scores =
-                    env.fromSource(
-                                    KafkaInputSource.build(
-                                            config.bootstrapServers(),
-                                            config.scoresTopic(),
-                                            config.groupId() + "-scores",
-                                            startingOffsets(config.startingOffsets()),
-                                            config.clientProperties(),
-                                            config.bounded()),
-                                    watermarks,
-                                    "scores")
-                            .uid("scores-source");
+                    KafkaJobWiring.source(
+                            env,
+                            config,
+                            config.scoresTopic(),
+                            config.groupId() + "-scores",
+                            KafkaJobWiring.startingOffsets(config.startingOffsets()),
+                            watermarks,
+                            "scores");
             sampled =
                     sampled.union(
                             scores.process(new ToFlag())
@@ -149,14 +120,11 @@ public final class RetrainingJob {
                         .setParallelism(1);
 
         models.sinkTo(
-                        KafkaSinks.build(
-                                config.bootstrapServers(),
+                        KafkaJobWiring.sink(
+                                config,
                                 new ModelUpdateSerializationSchema(
                                         config.modelUpdatesTopic(), signer),
-                                config.deliveryGuarantee(),
-                                config.transactionalIdPrefix() + "-models",
-                                config.transactionTimeoutMs(),
-                                config.clientProperties()))
+                                "models"))
                 .name("model-updates-sink")
                 .uid("model-updates-sink")
                 .setParallelism(1);
@@ -164,13 +132,10 @@ public final class RetrainingJob {
         if (config.decisionsTopic() != null) {
             models.getSideOutput(RetrainWindowFunction.DECISIONS)
                     .sinkTo(
-                            KafkaSinks.build(
-                                    config.bootstrapServers(),
+                            KafkaJobWiring.sink(
+                                    config,
                                     new RetrainDecisionSerializationSchema(config.decisionsTopic()),
-                                    config.deliveryGuarantee(),
-                                    config.transactionalIdPrefix() + "-decisions",
-                                    config.transactionTimeoutMs(),
-                                    config.clientProperties()))
+                                    "decisions"))
                     .name("decisions-sink")
                     .uid("decisions-sink")
                     .setParallelism(1);
@@ -215,21 +180,5 @@ public final class RetrainingJob {
                         + " usable events",
                 config.minEvents());
         return null;
-    }
-
-    static OffsetsInitializer startingOffsets(String name) {
-        switch (name) {
-            case "earliest":
-                return OffsetsInitializer.earliest();
-            case "latest":
-                return OffsetsInitializer.latest();
-            case "committed":
-                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-            default:
-                throw new IllegalArgumentException(
-                        "starting offsets must be earliest, latest or committed, was '"
-                                + name
-                                + "'");
-        }
     }
 }

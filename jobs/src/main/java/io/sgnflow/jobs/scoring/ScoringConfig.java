@@ -1,6 +1,8 @@
 package io.sgnflow.jobs.scoring;
 
 import io.sgnflow.connectors.serde.EventFormat;
+import io.sgnflow.jobs.kafka.KafkaJobSettings;
+import io.sgnflow.jobs.kafka.KafkaJobWiring;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -11,7 +13,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * Settings of the scoring job. Immutable; build with {@link #builder()}, which validates in {@link
  * Builder#build()} and names any bad value.
  */
-public final class ScoringConfig implements Serializable {
+public final class ScoringConfig implements KafkaJobSettings, Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The broker default for transaction.max.timeout.ms is 15 minutes; stay under it. */
@@ -97,7 +99,7 @@ public final class ScoringConfig implements Serializable {
         return deadLetterTopic;
     }
 
-    /** Topic of model updates, or null when the job only serves its initial model. */
+    /** Topic of model updates; a job that only serves its initial model reads an empty one. */
     public String modelUpdatesTopic() {
         return modelUpdatesTopic;
     }
@@ -218,9 +220,8 @@ public final class ScoringConfig implements Serializable {
             return this;
         }
 
-        /** Null or blank disables model updates. */
         public Builder modelUpdatesTopic(String v) {
-            this.modelUpdatesTopic = v == null || v.isBlank() ? null : v;
+            this.modelUpdatesTopic = v;
             return this;
         }
 
@@ -314,15 +315,9 @@ public final class ScoringConfig implements Serializable {
             require(scoresTopic, "scores topic");
             require(anomaliesTopic, "anomalies topic");
             require(deadLetterTopic, "dead-letter topic");
+            require(modelUpdatesTopic, "model-updates topic");
             require(groupId, "consumer group");
-            if (!startingOffsets.equals("earliest")
-                    && !startingOffsets.equals("latest")
-                    && !startingOffsets.equals("committed")) {
-                throw new IllegalArgumentException(
-                        "starting offsets must be earliest, latest or committed, was '"
-                                + startingOffsets
-                                + "'");
-            }
+            KafkaJobWiring.checkStartingOffsets(startingOffsets);
             check(parallelism >= 1, "parallelism", parallelism);
             check(
                     checkpointIntervalMs >= 100,

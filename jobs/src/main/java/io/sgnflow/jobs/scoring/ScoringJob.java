@@ -3,14 +3,12 @@ package io.sgnflow.jobs.scoring;
 import io.sgnflow.connectors.kafka.AnomalyRouting;
 import io.sgnflow.connectors.kafka.DeadLetterSerializationSchema;
 import io.sgnflow.connectors.kafka.KafkaInputDeserializationSchema;
-import io.sgnflow.connectors.kafka.KafkaInputSource;
-import io.sgnflow.connectors.kafka.KafkaSinks;
 import io.sgnflow.connectors.kafka.ScoredEventSerializationSchema;
 import io.sgnflow.connectors.record.DeadLetterRecord;
 import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.record.KafkaInput;
 import io.sgnflow.connectors.record.ScoredEvent;
-import io.sgnflow.jobs.kafka.BrokerPreflight;
+import io.sgnflow.jobs.kafka.KafkaJobWiring;
 import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.io.ModelFile;
@@ -19,12 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,32 +95,11 @@ public final class ScoringJob {
                             + " can write to {} can replace the serving model",
                     config.modelUpdatesTopic());
         }
-        BrokerPreflight.check(
-                config.bootstrapServers(),
-                config.clientProperties(),
-                config.deliveryGuarantee(),
-                config.transactionTimeoutMs());
-
-        env.setParallelism(config.parallelism());
-        env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+        KafkaJobWiring.prepare(env, config);
 
         // Source: raw records with their coordinates; event time from the Kafka timestamp.
-        WatermarkStrategy<KafkaInput> watermarks =
-                WatermarkStrategy.<KafkaInput>forBoundedOutOfOrderness(config.outOfOrderness())
-                        .withIdleness(config.idleness())
-                        .withTimestampAssigner((record, ts) -> record.getKafkaTimestamp());
         DataStream<KafkaInput> raw =
-                env.fromSource(
-                                KafkaInputSource.build(
-                                        config.bootstrapServers(),
-                                        config.inputTopic(),
-                                        config.groupId(),
-                                        startingOffsets(config.startingOffsets()),
-                                        config.clientProperties(),
-                                        config.bounded()),
-                                watermarks,
-                                "events")
-                        .uid("events-source");
+                KafkaJobWiring.events(env, config, KafkaJobWiring.watermarks(config));
 
         // Parse and validate; bad records leave as dead letters.
         SingleOutputStreamOperator<EventRecord> events =
@@ -132,17 +107,14 @@ public final class ScoringJob {
 
         // Model updates, broadcast to every scoring subtask.
         BroadcastStream<KafkaInput> models =
-                env.fromSource(
-                                KafkaInputSource.build(
-                                        config.bootstrapServers(),
-                                        config.modelUpdatesTopic(),
-                                        config.groupId() + "-models",
-                                        OffsetsInitializer.earliest(),
-                                        config.clientProperties(),
-                                        config.bounded()),
+                KafkaJobWiring.source(
+                                env,
+                                config,
+                                config.modelUpdatesTopic(),
+                                config.groupId() + "-models",
+                                OffsetsInitializer.earliest(),
                                 WatermarkStrategy.noWatermarks(),
                                 "model-updates")
-                        .uid("model-updates-source")
                         .setParallelism(1)
                         .broadcast(ScoringFunction.MODEL_STATE);
 
@@ -162,26 +134,20 @@ public final class ScoringJob {
 
         // Sinks: every scored event, the anomalies again, and the dead letters of both stages.
         scored.sinkTo(
-                        KafkaSinks.build(
-                                config.bootstrapServers(),
+                        KafkaJobWiring.sink(
+                                config,
                                 new ScoredEventSerializationSchema(config.scoresTopic()),
-                                config.deliveryGuarantee(),
-                                config.transactionalIdPrefix() + "-scores",
-                                config.transactionTimeoutMs(),
-                                config.clientProperties()))
+                                "scores"))
                 .name("scores-sink")
                 .uid("scores-sink");
         scored.filter(AnomalyRouting.filter())
                 .name("anomalies-only")
                 .uid("anomalies-only")
                 .sinkTo(
-                        KafkaSinks.build(
-                                config.bootstrapServers(),
+                        KafkaJobWiring.sink(
+                                config,
                                 AnomalyRouting.schema(config.anomaliesTopic()),
-                                config.deliveryGuarantee(),
-                                config.transactionalIdPrefix() + "-anomalies",
-                                config.transactionTimeoutMs(),
-                                config.clientProperties()))
+                                "anomalies"))
                 .name("anomalies-sink")
                 .uid("anomalies-sink");
         DataStream<DeadLetterRecord> deadLetters =
@@ -189,13 +155,10 @@ public final class ScoringJob {
                         .union(scored.getSideOutput(ParseFunction.DEAD_LETTERS));
         deadLetters
                 .sinkTo(
-                        KafkaSinks.build(
-                                config.bootstrapServers(),
+                        KafkaJobWiring.sink(
+                                config,
                                 new DeadLetterSerializationSchema(config.deadLetterTopic()),
-                                config.deliveryGuarantee(),
-                                config.transactionalIdPrefix() + "-dead-letters",
-                                config.transactionTimeoutMs(),
-                                config.clientProperties()))
+                                "dead-letters"))
                 .name("dead-letter-sink")
                 .uid("dead-letter-sink");
     }
@@ -203,21 +166,5 @@ public final class ScoringJob {
     static int scoringKey(EventRecord e, int batchSize) {
         long block = e.getOffset() / batchSize;
         return (int) Math.floorMod(block * 31 + e.getPartition(), (long) SCORING_KEYS);
-    }
-
-    static OffsetsInitializer startingOffsets(String name) {
-        switch (name) {
-            case "earliest":
-                return OffsetsInitializer.earliest();
-            case "latest":
-                return OffsetsInitializer.latest();
-            case "committed":
-                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-            default:
-                throw new IllegalArgumentException(
-                        "starting offsets must be earliest, latest or committed, was '"
-                                + name
-                                + "'");
-        }
     }
 }

@@ -1,0 +1,44 @@
+package io.sgnflow.jobs.kafka;
+
+import io.sgnflow.connectors.serde.EventFormat;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * The settings that the scoring and the retraining job share: how each reads the events topic, how
+ * it writes to Kafka and how it checkpoints. {@link KafkaJobWiring} builds the common stages from
+ * them, so both jobs read events and commit outputs the same way.
+ */
+public interface KafkaJobSettings {
+    String bootstrapServers();
+
+    String inputTopic();
+
+    String groupId();
+
+    /** earliest, latest or committed. */
+    String startingOffsets();
+
+    int parallelism();
+
+    long checkpointIntervalMs();
+
+    DeliveryGuarantee deliveryGuarantee();
+
+    String transactionalIdPrefix();
+
+    long transactionTimeoutMs();
+
+    EventFormat eventFormat();
+
+    Duration outOfOrderness();
+
+    Duration idleness();
+
+    /** Extra Kafka client settings (SASL/SSL); a copy. */
+    Properties clientProperties();
+
+    /** Whether the event source stops at the offsets that are latest when the job starts. */
+    boolean bounded();
+}

@@ -1,0 +1,133 @@
+package io.sgnflow.jobs.kafka;
+
+import io.sgnflow.connectors.kafka.KafkaInputSource;
+import io.sgnflow.connectors.kafka.KafkaSinks;
+import io.sgnflow.connectors.record.KafkaInput;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The stages both jobs build alike from their {@link KafkaJobSettings}. */
+public final class KafkaJobWiring {
+    /** The values of {@link KafkaJobSettings#startingOffsets()}. */
+    public static final List<String> STARTING_OFFSETS = List.of("earliest", "latest", "committed");
+
+    private KafkaJobWiring() {}
+
+    /**
+     * Checks the sinks' transaction timeout against the broker, then sets parallelism and
+     * exactly-once checkpointing.
+     *
+     * @throws IllegalArgumentException when the broker would abort the sinks' transactions
+     */
+    public static void prepare(StreamExecutionEnvironment env, KafkaJobSettings settings) {
+        BrokerPreflight.check(
+                settings.bootstrapServers(),
+                settings.clientProperties(),
+                settings.deliveryGuarantee(),
+                settings.transactionTimeoutMs());
+        env.setParallelism(settings.parallelism());
+        env.enableCheckpointing(settings.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    /**
+     * Event time from the Kafka record timestamp, with bounded out-of-orderness and idleness so
+     * that an idle partition never holds back downstream time.
+     */
+    public static WatermarkStrategy<KafkaInput> watermarks(KafkaJobSettings settings) {
+        return WatermarkStrategy.<KafkaInput>forBoundedOutOfOrderness(settings.outOfOrderness())
+                .withIdleness(settings.idleness())
+                .withTimestampAssigner((record, ts) -> record.getKafkaTimestamp());
+    }
+
+    /** The raw records of the events topic, from the configured starting offsets. */
+    public static DataStream<KafkaInput> events(
+            StreamExecutionEnvironment env,
+            KafkaJobSettings settings,
+            WatermarkStrategy<KafkaInput> watermarks) {
+        return source(
+                env,
+                settings,
+                settings.inputTopic(),
+                settings.groupId(),
+                startingOffsets(settings.startingOffsets()),
+                watermarks,
+                "events");
+    }
+
+    /**
+     * Raw records of one topic, with the job's client settings; the operator's uid is {@code name +
+     * "-source"}.
+     */
+    public static SingleOutputStreamOperator<KafkaInput> source(
+            StreamExecutionEnvironment env,
+            KafkaJobSettings settings,
+            String topic,
+            String groupId,
+            OffsetsInitializer offsets,
+            WatermarkStrategy<KafkaInput> watermarks,
+            String name) {
+        return env.fromSource(
+                        KafkaInputSource.build(
+                                settings.bootstrapServers(),
+                                topic,
+                                groupId,
+                                offsets,
+                                settings.clientProperties(),
+                                settings.bounded()),
+                        watermarks,
+                        name)
+                .uid(name + "-source");
+    }
+
+    /**
+     * A sink with the job's delivery guarantee; its transactional ids are the job's prefix plus
+     * {@code "-" + name}, so that no two sinks of one job share them.
+     */
+    public static <T> KafkaSink<T> sink(
+            KafkaJobSettings settings, KafkaRecordSerializationSchema<T> schema, String name) {
+        return KafkaSinks.build(
+                settings.bootstrapServers(),
+                schema,
+                settings.deliveryGuarantee(),
+                settings.transactionalIdPrefix() + "-" + name,
+                settings.transactionTimeoutMs(),
+                settings.clientProperties());
+    }
+
+    /**
+     * The Kafka offsets initializer for a {@link #STARTING_OFFSETS} value; {@code committed} falls
+     * back to the earliest offset for a group without commits.
+     *
+     * @throws IllegalArgumentException naming the value when it is none of them
+     */
+    public static OffsetsInitializer startingOffsets(String name) {
+        switch (checkStartingOffsets(name)) {
+            case "earliest":
+                return OffsetsInitializer.earliest();
+            case "latest":
+                return OffsetsInitializer.latest();
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+
+    /**
+     * @return the value, when it is one of {@link #STARTING_OFFSETS}
+     * @throws IllegalArgumentException naming the value otherwise
+     */
+    public static String checkStartingOffsets(String name) {
+        if (!STARTING_OFFSETS.contains(name)) {
+            throw new IllegalArgumentException(
+                    "starting offsets must be earliest, latest or committed, was '" + name + "'");
+        }
+        return name;
+    }
+}
