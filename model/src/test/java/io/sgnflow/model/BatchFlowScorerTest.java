@@ -33,6 +33,8 @@ class BatchFlowScorerTest {
                     }
                 }
             }
+            shapes.add(Arguments.of(6, 64, Activation.TANH, new int[] {9, 6}, vector));
+            shapes.add(Arguments.of(7, 64, Activation.SOFTPLUS, new int[] {16}, vector));
             shapes.add(Arguments.of(38, 8, Activation.TANH, new int[] {64}, vector));
             shapes.add(Arguments.of(39, 8, Activation.SILU, new int[] {13, 11}, vector));
         }

@@ -70,11 +70,23 @@ public final class TestModels {
                 "2026-01-01T00:00:00Z",
                 names(d),
                 arch,
-                TerminalMap.identity(d),
+                shuffled(d, random),
                 params,
                 new Standardizer(mean, scale, new boolean[d]),
                 AnomalyThreshold.calibrate(0.01, new double[] {-3, -2, -1, 0}),
                 null);
+    }
+
+    /** A random permutation, so that every test also exercises the terminal map's P. */
+    static int[] shuffled(int d, Random random) {
+        int[] permutation = TerminalMap.identity(d);
+        for (int i = d - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = permutation[i];
+            permutation[i] = permutation[j];
+            permutation[j] = tmp;
+        }
+        return permutation;
     }
 
     public static List<String> names(int d) {

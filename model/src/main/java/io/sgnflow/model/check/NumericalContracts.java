@@ -4,6 +4,7 @@ import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.core.FlowArchitecture;
 import io.sgnflow.model.core.LeapfrogIntegrator;
 import io.sgnflow.model.core.PhaseState;
+import java.util.function.UnaryOperator;
 
 /**
  * Measures the numerical contracts of DESIGN §5 on given events, independently of the code paths it
@@ -62,9 +63,18 @@ public final class NumericalContracts {
         return worst;
     }
 
-    /** log|det ∂Φ⁻¹/∂z| (inverse direction) at the latent point of x, by finite differences. */
+    /**
+     * log|det ∂Φ⁻¹/∂w| (inverse direction) at w = Φ(z), the image of the latent point z of x, by
+     * finite differences: the negative of {@link #forwardFlowLogDet} for any invertible Φ.
+     */
     public static double inverseFlowLogDet(SgnFlowModel model, double[] x) {
-        return flowLogDet(model, terminalLatent(model, x), false);
+        double[] z = terminalLatent(model, x);
+        PhaseState state = new PhaseState(model.architecture());
+        state.load(z);
+        model.integrator().forward(model.parameters(), state);
+        double[] image = new double[z.length];
+        state.store(image);
+        return flowLogDet(model, image, false);
     }
 
     /** log|det ∂Φ/∂z| (generative direction) at the latent point of x, by finite differences. */
@@ -170,22 +180,39 @@ public final class NumericalContracts {
      * and LU; zero in exact arithmetic.
      */
     static double flowLogDet(FlowArchitecture arch, double[] params, double[] z, boolean forward) {
-        int d = arch.dim();
         LeapfrogIntegrator integrator = new LeapfrogIntegrator(arch);
         PhaseState state = new PhaseState(arch);
-        double[][] jac = new double[d][d];
-        double[] probe = z.clone();
-        double[] outPlus = new double[d];
-        double[] outMinus = new double[d];
-        for (int j = 0; j < d; j++) {
-            double h = FD_STEP * Math.max(1.0, Math.abs(z[j]));
-            probe[j] = z[j] + h;
-            apply(integrator, params, state, probe, outPlus, forward);
-            probe[j] = z[j] - h;
-            apply(integrator, params, state, probe, outMinus, forward);
-            probe[j] = z[j];
-            for (int i = 0; i < d; i++) {
-                jac[i][j] = (outPlus[i] - outMinus[i]) / (2 * h);
+        double[] steps = new double[z.length];
+        for (int j = 0; j < z.length; j++) {
+            steps[j] = FD_STEP * Math.max(1.0, Math.abs(z[j]));
+        }
+        return jacobianLogDet(
+                in -> {
+                    double[] out = new double[in.length];
+                    apply(integrator, params, state, in, out, forward);
+                    return out;
+                },
+                z,
+                steps);
+    }
+
+    /**
+     * log|det ∂f/∂u| of any map f: R^n → R^n at u, from a central finite-difference Jacobian with
+     * step {@code steps[j]} along coordinate j, and LU with partial pivoting.
+     */
+    public static double jacobianLogDet(UnaryOperator<double[]> map, double[] at, double[] steps) {
+        int n = at.length;
+        double[][] jac = new double[n][n];
+        double[] probe = at.clone();
+        for (int j = 0; j < n; j++) {
+            double h = steps[j];
+            probe[j] = at[j] + h;
+            double[] plus = map.apply(probe.clone());
+            probe[j] = at[j] - h;
+            double[] minus = map.apply(probe.clone());
+            probe[j] = at[j];
+            for (int i = 0; i < n; i++) {
+                jac[i][j] = (plus[i] - minus[i]) / (2 * h);
             }
         }
         return logAbsDet(jac);

@@ -34,8 +34,10 @@ public final class SpectralNorm {
     }
 
     /**
-     * Rescales, in place, every weight matrix whose estimated spectral norm exceeds 1 and every
-     * output vector longer than β.
+     * Rescales, in place, every weight matrix whose estimated spectral norm exceeds ρ and every
+     * output vector longer than β. Power iteration estimates a norm from below, so a rescaled
+     * matrix can stay above ρ by the estimate's error; {@link #checkConstraints} allows for that
+     * with its tolerance.
      *
      * @param iterations power iterations per matrix (1–2 during training, more at the end)
      */

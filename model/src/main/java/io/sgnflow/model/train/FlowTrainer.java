@@ -97,6 +97,10 @@ public final class FlowTrainer {
                     params,
                     random,
                     config.correlationJitter());
+            if (!config.gaussianStart()) {
+                // L = I and s = 0: only the standardiser's scale is known at the start.
+                Arrays.fill(params, arch.lowerOffset(), arch.parameterCount(), 0.0);
+            }
         } else {
             arch = start.architecture();
             standardizer = start.standardizer();
@@ -180,12 +184,7 @@ public final class FlowTrainer {
                     double half = gradients.compute(params, startIdx, end, grad);
                     double logDetTerm = terminal.logDet(params);
                     double loss = half + logDetTerm;
-                    for (int i = 0; i < d; i++) {
-                        grad[arch.logDiagOffset() + i] += 1.0;
-                        if (frozenLogDiag[i]) {
-                            grad[arch.logDiagOffset() + i] = 0;
-                        }
-                    }
+                    addTerminalLogDetGradient(arch, frozenLogDiag, grad);
                     double clip = Adam.clipFactor(grad, config.gradientClipNorm());
                     if (!Double.isFinite(loss) || Double.isNaN(clip)) {
                         stopReason = "non-finite-loss";
@@ -348,6 +347,20 @@ public final class FlowTrainer {
             out[i] = staticLogDet - logDet - 0.5 * state.squaredNorm();
         }
         return out;
+    }
+
+    /**
+     * Completes the gradient of the mean negative log-likelihood: the data term (½‖z0‖², from
+     * {@link FlowBatchGradient}) plus that of the terminal map's log-determinant Σ s_i, whose
+     * derivative is 1 for each s_i. The s_i of features constant in training stay frozen (gradient
+     * 0): their floor scale already makes the usual value cost nothing.
+     */
+    static void addTerminalLogDetGradient(
+            FlowArchitecture arch, boolean[] frozenLogDiag, double[] grad) {
+        for (int i = 0; i < arch.dim(); i++) {
+            grad[arch.logDiagOffset() + i] =
+                    frozenLogDiag[i] ? 0 : grad[arch.logDiagOffset() + i] + 1.0;
+        }
     }
 
     /**

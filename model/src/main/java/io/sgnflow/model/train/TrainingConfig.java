@@ -59,6 +59,7 @@ public final class TrainingConfig {
     private final double maxSeconds;
     private final boolean dropDuplicates;
     private final double correlationJitter;
+    private final boolean gaussianStart;
 
     private TrainingConfig(Builder b) {
         this.hiddenWidths = b.hiddenWidths.clone();
@@ -79,6 +80,7 @@ public final class TrainingConfig {
         this.maxSeconds = b.maxSeconds;
         this.dropDuplicates = b.dropDuplicates;
         this.correlationJitter = b.correlationJitter;
+        this.gaussianStart = b.gaussianStart;
     }
 
     public static Builder builder() {
@@ -106,6 +108,7 @@ public final class TrainingConfig {
         b.maxSeconds = maxSeconds;
         b.dropDuplicates = dropDuplicates;
         b.correlationJitter = correlationJitter;
+        b.gaussianStart = gaussianStart;
         return b;
     }
 
@@ -181,6 +184,15 @@ public final class TrainingConfig {
         return correlationJitter;
     }
 
+    /**
+     * Whether a new SGN-Flow's terminal map starts at the best Gaussian of the training data (the
+     * Cholesky factor of its correlation matrix); otherwise at the identity, so that training has
+     * to learn the correlations too.
+     */
+    public boolean gaussianStart() {
+        return gaussianStart;
+    }
+
     @Override
     public String toString() {
         return "TrainingConfig{hidden="
@@ -240,6 +252,7 @@ public final class TrainingConfig {
         private double maxSeconds = Double.POSITIVE_INFINITY;
         private boolean dropDuplicates = true;
         private double correlationJitter = 1e-3;
+        private boolean gaussianStart = true;
 
         private Builder() {}
 
@@ -355,6 +368,12 @@ public final class TrainingConfig {
         /** Ridge added to the correlation matrix used to initialise the terminal map. */
         public Builder correlationJitter(double jitter) {
             this.correlationJitter = jitter;
+            return this;
+        }
+
+        /** See {@link TrainingConfig#gaussianStart()}; default true. */
+        public Builder gaussianStart(boolean start) {
+            this.gaussianStart = start;
             return this;
         }
 

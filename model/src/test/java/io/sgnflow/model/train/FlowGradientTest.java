@@ -2,11 +2,14 @@ package io.sgnflow.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sgnflow.model.SgnFlowModel;
 import io.sgnflow.model.TestModels;
 import io.sgnflow.model.core.Activation;
+import io.sgnflow.model.core.AnomalyThreshold;
 import io.sgnflow.model.core.FlowArchitecture;
 import io.sgnflow.model.core.LeapfrogIntegrator;
 import io.sgnflow.model.core.PhaseState;
+import io.sgnflow.model.core.Standardizer;
 import io.sgnflow.model.core.TerminalMap;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -65,6 +68,78 @@ class FlowGradientTest {
         }
         assertThat(Math.sqrt(diffSq / normSq)).isLessThanOrEqualTo(1e-5);
         assertThat(normSq).isGreaterThan(0);
+    }
+
+    @ParameterizedTest(name = "D={0}, K={1}, {2}")
+    @MethodSource("shapes")
+    void trainingGradientIsThatOfTheScorersMeanNegativeLogLikelihood(
+            int dim, int steps, Activation act, int[] hidden) {
+        // The whole training objective, log-det term and frozen constant feature included, against
+        // finite differences of what the scorer computes: −mean log p(x) over the batch.
+        FlowArchitecture arch = TestModels.architecture(dim, steps, act, hidden);
+        Random random = new Random(17);
+        double[] params = TestModels.randomParameters(arch, random);
+        int[] perm = shuffledPermutation(dim, random);
+        boolean[] constant = new boolean[dim];
+        constant[dim - 1] = true;
+        double[] ones = new double[dim];
+        java.util.Arrays.fill(ones, 1.0);
+        Standardizer identity = new Standardizer(new double[dim], ones, constant);
+        double[][] batch = new double[3][dim];
+        for (double[] x : batch) {
+            for (int i = 0; i < dim; i++) {
+                x[i] = random.nextGaussian();
+            }
+        }
+        double[] grad = new double[params.length];
+        FlowGradient gradient = new FlowGradient(arch, perm);
+
+        for (double[] x : batch) {
+            gradient.accumulate(params, x, 1.0 / batch.length, grad);
+        }
+        FlowTrainer.addTerminalLogDetGradient(arch, constant, grad);
+
+        double h = 1e-6;
+        for (int i = 0; i < params.length; i++) {
+            if (i == arch.logDiagOffset() + dim - 1) {
+                assertThat(grad[i]).as("frozen s of the constant feature").isZero();
+                continue;
+            }
+            double saved = params[i];
+            params[i] = saved + h;
+            double lp = -meanLogLikelihood(arch, perm, params, identity, batch);
+            params[i] = saved - h;
+            double lm = -meanLogLikelihood(arch, perm, params, identity, batch);
+            params[i] = saved;
+            double fd = (lp - lm) / (2 * h);
+            assertThat(Math.abs(grad[i] - fd))
+                    .as("parameter %d: analytic %s, finite difference %s", i, grad[i], fd)
+                    .isLessThanOrEqualTo(1e-5 * Math.max(1.0, Math.abs(fd)));
+        }
+    }
+
+    private static double meanLogLikelihood(
+            FlowArchitecture arch,
+            int[] perm,
+            double[] params,
+            Standardizer standardizer,
+            double[][] batch) {
+        SgnFlowModel model =
+                new SgnFlowModel(
+                        1,
+                        "2026-01-01T00:00:00Z",
+                        TestModels.names(arch.dim()),
+                        arch,
+                        perm,
+                        params.clone(),
+                        standardizer,
+                        AnomalyThreshold.calibrate(0.01, new double[] {-1, 0}),
+                        null);
+        double sum = 0;
+        for (double[] x : batch) {
+            sum += model.logLikelihood(x);
+        }
+        return sum / batch.length;
     }
 
     @ParameterizedTest(name = "D={0}, K={1}, {2}")
