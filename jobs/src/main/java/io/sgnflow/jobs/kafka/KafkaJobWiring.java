@@ -4,6 +4,9 @@ import io.sgnflow.connectors.kafka.KafkaInputSource;
 import io.sgnflow.connectors.kafka.KafkaSinks;
 import io.sgnflow.connectors.record.KafkaInput;
 import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -45,6 +48,26 @@ public final class KafkaJobWiring {
         return WatermarkStrategy.<KafkaInput>forBoundedOutOfOrderness(settings.outOfOrderness())
                 .withIdleness(settings.idleness())
                 .withTimestampAssigner((record, ts) -> record.getKafkaTimestamp());
+    }
+
+    /**
+     * For an input without event time of its own (model updates): it reports the largest watermark,
+     * so that a two-input operator's event time is that of its other input alone. With {@code
+     * noWatermarks()} the operator's time would stay at its minimum for good.
+     */
+    public static WatermarkStrategy<KafkaInput> outsideEventTime() {
+        return WatermarkStrategy.forGenerator(
+                context ->
+                        new WatermarkGenerator<KafkaInput>() {
+                            @Override
+                            public void onEvent(
+                                    KafkaInput record, long timestamp, WatermarkOutput output) {}
+
+                            @Override
+                            public void onPeriodicEmit(WatermarkOutput output) {
+                                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                            }
+                        });
     }
 
     /** The raw records of the events topic, from the configured starting offsets. */

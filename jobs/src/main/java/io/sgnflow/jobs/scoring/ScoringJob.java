@@ -15,7 +15,6 @@ import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -113,7 +112,7 @@ public final class ScoringJob {
                                 config.modelUpdatesTopic(),
                                 config.groupId() + "-models",
                                 OffsetsInitializer.earliest(),
-                                WatermarkStrategy.noWatermarks(),
+                                KafkaJobWiring.outsideEventTime(),
                                 "model-updates")
                         .setParallelism(1)
                         .broadcast(ScoringFunction.MODEL_STATE);

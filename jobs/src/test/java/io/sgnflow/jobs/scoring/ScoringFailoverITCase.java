@@ -6,6 +6,7 @@ import io.sgnflow.connectors.record.DeadLetterRecord;
 import io.sgnflow.connectors.record.ScoredEvent;
 import io.sgnflow.connectors.serde.RecordJson;
 import io.sgnflow.jobs.kafka.EmbeddedKafkaBroker;
+import io.sgnflow.jobs.testing.FlinkRest;
 import io.sgnflow.jobs.testing.KafkaTestClient;
 import io.sgnflow.jobs.testing.LocalFlink;
 import io.sgnflow.model.io.ModelFile;
@@ -30,8 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills one of two TaskManagers in the middle of a stream (after checkpoints have committed output)
- * and checks that read_committed output still has exactly one record per input.
+ * Kills one of two TaskManagers in the middle of a stream (after checkpoints have committed output
+ * and a model swap) and checks that the job restored from its checkpoint: read_committed output
+ * still has exactly one record per input, and every subtask still serves the swapped-in version.
  */
 @Timeout(300)
 class ScoringFailoverITCase {
@@ -81,7 +83,8 @@ class ScoringFailoverITCase {
                         .transactionalIdPrefix("fail")
                         .transactionTimeoutMs(60_000)
                         .checkpointIntervalMs(500)
-                        .parallelism(2)
+                        // Four subtasks fill all four slots, so the killed TaskManager runs some.
+                        .parallelism(4)
                         .batchSize(64)
                         .batchMaxWaitMs(20)
                         .initialModelPath(model.toString())
@@ -94,6 +97,7 @@ class ScoringFailoverITCase {
         env.configure(restart);
         ScoringJob.build(env, config);
         JobClient job = env.executeAsync("scoring-failover");
+        FlinkRest rest = new FlinkRest(cluster);
         try {
             List<ScoringFixtures.Event> first = ScoringFixtures.stream(3000, 31, "f");
             KafkaTestClient.produce(
@@ -102,13 +106,26 @@ class ScoringFailoverITCase {
                     -1,
                     ScoringFixtures.values(first),
                     1000);
-            // Wait until checkpoints have committed part of the output, then kill a worker.
+            // Swap in v2, then wait until checkpoints have committed part of the output and every
+            // subtask serves v2 (its broadcast state then holds v2), then kill a worker.
+            KafkaTestClient.produce(
+                    kafka.bootstrapServers(),
+                    "fail-models",
+                    0,
+                    List.of(ModelFile.toBytes(ScoringFixtures.trainModel(2, 2))),
+                    1000);
+            rest.awaitMetric(
+                    job.getJobID(), "modelVersion", "min", v -> v == 2, Duration.ofSeconds(60));
             KafkaTestClient.readCommitted(
                     kafka.bootstrapServers(),
                     "fail-scores",
                     r -> r.size() >= 1000,
                     Duration.ofSeconds(120));
+            assertThat(rest.failures(job.getJobID())).isZero();
             cluster.terminateTaskManager(0).get();
+            // The survivor's two slots cannot hold four subtasks: a replacement joins, as a
+            // cluster's resource manager would provide one.
+            cluster.startTaskManager();
             List<ScoringFixtures.Event> second = ScoringFixtures.stream(3000, 32, "g");
             KafkaTestClient.produce(
                     kafka.bootstrapServers(),
@@ -154,6 +171,18 @@ class ScoringFailoverITCase {
             }
             assertThat(duplicates).isZero();
             assertThat(sources).hasSize(expected);
+            // The kill really hit the job, and the restored subtasks kept v2: events produced
+            // after the kill were all scored by it.
+            assertThat(rest.failures(job.getJobID())).isPositive();
+            long afterKill = 0;
+            for (ConsumerRecord<byte[], byte[]> r : scores) {
+                ScoredEvent s = RecordJson.scoredEventFromJson(r.value());
+                if (s.getId() != null && s.getId().startsWith("g-")) {
+                    assertThat(s.getModelVersion()).as("event %s", s.getId()).isEqualTo("2");
+                    afterKill++;
+                }
+            }
+            assertThat(afterKill).isGreaterThan(second.size() / 2);
         } finally {
             job.cancel().get();
         }

@@ -43,6 +43,20 @@ final class ScoringFixtures {
                         version);
     }
 
+    /** A small model on the first columns of the normal rows, under other feature names. */
+    static SgnFlowModel trainOn(List<String> names, long version) {
+        double[][] rows = normalRows(500, 4);
+        double[][] cut = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            cut[i] = java.util.Arrays.copyOf(rows[i], names.size());
+        }
+        return new FlowTrainer(
+                        TrainingConfig.builder().hiddenWidths(4).steps(1).epochs(1).build(),
+                        FlowTrainer.Listener.NONE)
+                .train(cut, names)
+                .withVersion(version);
+    }
+
     static SgnVaeModel trainVae(long version, long seed) {
         TrainingConfig config =
                 TrainingConfig.builder().hiddenWidths(16).steps(3).epochs(6).seed(seed).build();

@@ -7,6 +7,7 @@ import io.sgnflow.connectors.record.ScoreStatus;
 import io.sgnflow.connectors.record.ScoredEvent;
 import io.sgnflow.connectors.serde.RecordJson;
 import io.sgnflow.jobs.kafka.EmbeddedKafkaBroker;
+import io.sgnflow.jobs.testing.FlinkRest;
 import io.sgnflow.jobs.testing.KafkaTestClient;
 import io.sgnflow.jobs.testing.LocalFlink;
 import io.sgnflow.model.SgnFlowModel;
@@ -16,15 +17,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,31 +135,54 @@ class ScoringJobITCase {
     }
 
     @Test
-    void scoresAThreePartitionTopicWithDataInOnlyOnePartition() throws Exception {
-        ScoringConfig config = config("onepart", true).initialModelPath(v1File.toString()).build();
+    void scoresAThreePartitionTopicWithDataInOnlyOnePartitionAndTimeAdvances(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        // Unbounded, so that only idleness can release the watermark of the two empty
+        // partitions (a bounded source would end with the maximum watermark anyway).
+        ScoringConfig config = config("onepart", false).initialModelPath(v1File.toString()).build();
+        long start = 1_700_000_000_000L;
         List<ScoringFixtures.Event> events = ScoringFixtures.stream(500, 12, "p");
-        KafkaTestClient.produce(
-                kafka.bootstrapServers(),
-                "onepart-events",
-                1,
-                ScoringFixtures.values(events),
-                1000);
-
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ScoringJob.build(env, config);
-        env.execute("scoring-one-partition");
+        JobClient job = env.executeAsync("scoring-one-partition");
+        try {
+            List<byte[]> values = ScoringFixtures.values(events);
+            try (KafkaProducer<byte[], byte[]> producer =
+                    KafkaTestClient.producer(kafka.bootstrapServers())) {
+                for (int i = 0; i < events.size(); i++) {
+                    producer.send(
+                            new ProducerRecord<>(
+                                    "onepart-events", 1, start + 1000L * i, null, values.get(i)));
+                }
+            }
 
-        Outputs out = Outputs.read("onepart", events.size());
-        assertThat(out.total()).isEqualTo(events.size());
-        assertThat(out.duplicateSources).isZero();
+            Outputs out = Outputs.read("onepart", events.size());
+            assertThat(out.total()).isEqualTo(events.size());
+            assertThat(out.duplicateSources).isZero();
+            // Event time reaches the scoring operator although partitions 0 and 2 never see data:
+            // its input watermark passes the first half of the events' timestamps.
+            FlinkRest rest = new FlinkRest(cluster);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long watermark = Long.MIN_VALUE;
+            while (System.nanoTime() < deadline && watermark < start + 250_000L) {
+                watermark = rest.minInputWatermark(job.getJobID(), "score");
+                Thread.sleep(200);
+            }
+            assertThat(watermark).isGreaterThanOrEqualTo(start + 250_000L);
+        } finally {
+            job.cancel().get();
+        }
     }
 
     @Test
-    void warmsUpThenSwapsModelsLiveAndIgnoresACorruptUpdate() throws Exception {
+    void warmsUpThenSwapsModelsLiveAndKeepsServingThroughBadUpdates(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
         ScoringConfig config = config("swap", false).build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ScoringJob.build(env, config);
         JobClient job = env.executeAsync("scoring-swap");
+        FlinkRest rest = new FlinkRest(cluster);
+        JobID id = job.getJobID();
         try {
             List<ScoringFixtures.Event> warm = ScoringFixtures.stream(200, 21, "w");
             produce("swap-events", warm);
@@ -172,19 +202,43 @@ class ScoringJobITCase {
             Outputs afterFirst = Outputs.read("swap", seen);
             assertThat(versionsOf(afterFirst, "a-")).containsOnly("1");
 
-            byte[] corrupt = ModelFile.toBytes(v2);
+            // Bad updates, one of each kind; every subtask must refuse all of them.
+            byte[] v2Bytes = ModelFile.toBytes(v2);
+            byte[] corrupt = v2Bytes.clone();
             corrupt[corrupt.length / 2] ^= 0x20;
-            publish("swap", corrupt);
-            publish("swap", ModelFile.toBytes(v2));
+            List<byte[]> bad =
+                    List.of(
+                            corrupt,
+                            Arrays.copyOf(v2Bytes, v2Bytes.length / 2),
+                            "not a model".getBytes(StandardCharsets.UTF_8),
+                            ModelFile.toBytes(
+                                    ScoringFixtures.trainOn(List.of("cpu", "mem", "disk"), 3)),
+                            ModelFile.toBytes(
+                                    ScoringFixtures.trainOn(
+                                            List.of("cpu", "mem", "disk", "net", "swap"), 3)),
+                            ModelFile.toBytes(v1));
+            for (byte[] update : bad) {
+                publish("swap", update);
+            }
+            rest.awaitMetric(
+                    id, "modelRejects", "min", v -> v >= bad.size(), Duration.ofSeconds(60));
+            List<ScoringFixtures.Event> during = valid(ScoringFixtures.stream(100, 24, "c"));
+            produce("swap-events", during);
+            seen += during.size();
+            Outputs afterBad = Outputs.read("swap", seen);
+            assertThat(versionsOf(afterBad, "c-")).containsOnly("1");
+
+            publish("swap", v2Bytes);
             probes += probeUntilVersion("swap", "2", seen);
             List<ScoringFixtures.Event> second = ScoringFixtures.stream(300, 23, "b");
             produce("swap-events", second);
-            int total = warm.size() + probes + first.size() + second.size();
+            int total = warm.size() + probes + first.size() + during.size() + second.size();
             Outputs all = Outputs.read("swap", total);
 
             assertThat(all.total()).isEqualTo(total);
             assertThat(all.duplicateSources).isZero();
             assertThat(versionsOf(all, "a-")).containsOnly("1");
+            assertThat(versionsOf(all, "c-")).containsOnly("1");
             assertThat(versionsOf(all, "b-")).containsOnly("2");
             for (ScoredEvent s : all.scored) {
                 if (s.getId() != null
@@ -197,6 +251,17 @@ class ScoringJobITCase {
                                     org.assertj.core.data.Offset.offset(1e-9));
                 }
             }
+
+            // The job's metrics tell the same story as its outputs.
+            long scored =
+                    all.scored.stream().filter(s -> s.getStatus() == ScoreStatus.SCORED).count();
+            long warmup = all.scored.size() - scored;
+            rest.awaitMetric(id, "eventsIn", "sum", v -> v == total, Duration.ofSeconds(30));
+            rest.awaitMetric(id, "scored", "sum", v -> v == scored, Duration.ofSeconds(30));
+            rest.awaitMetric(id, "warmupEvents", "sum", v -> v == warmup, Duration.ofSeconds(30));
+            assertThat(rest.metric(id, "modelVersion", "min")).isEqualTo(2);
+            assertThat(rest.metric(id, "modelSwaps", "min")).isEqualTo(2);
+            assertThat(rest.metric(id, "modelRejects", "max")).isEqualTo(bad.size());
         } finally {
             job.cancel().get();
         }
@@ -321,26 +386,25 @@ class ScoringJobITCase {
 
         static Outputs read(String prefix, int expected, Duration timeout) {
             Outputs out = new Outputs();
-            // Both topics grow together; read scores until the sum could be complete.
-            List<ConsumerRecord<byte[], byte[]>> dead =
-                    KafkaTestClient.readCommitted(
-                            kafka.bootstrapServers(),
-                            prefix + "-dead",
-                            r -> true,
-                            Duration.ofSeconds(3));
-            int deadCount = dead.size();
-            List<ConsumerRecord<byte[], byte[]>> scores =
-                    KafkaTestClient.readCommitted(
-                            kafka.bootstrapServers(),
-                            prefix + "-scores",
-                            r -> r.size() + deadCount >= expected,
-                            timeout);
-            dead =
-                    KafkaTestClient.readCommitted(
-                            kafka.bootstrapServers(),
-                            prefix + "-dead",
-                            r -> true,
-                            Duration.ofSeconds(3));
+            // Both topics grow together: read them in turn until the sum is complete.
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<ConsumerRecord<byte[], byte[]>> dead;
+            List<ConsumerRecord<byte[], byte[]>> scores;
+            do {
+                dead =
+                        KafkaTestClient.readCommitted(
+                                kafka.bootstrapServers(),
+                                prefix + "-dead",
+                                r -> true,
+                                Duration.ofSeconds(2));
+                int deadCount = dead.size();
+                scores =
+                        KafkaTestClient.readCommitted(
+                                kafka.bootstrapServers(),
+                                prefix + "-scores",
+                                r -> r.size() + deadCount >= expected,
+                                Duration.ofSeconds(5));
+            } while (scores.size() + dead.size() < expected && System.nanoTime() < deadline);
             Set<String> sources = new HashSet<>();
             for (ConsumerRecord<byte[], byte[]> r : scores) {
                 ScoredEvent s = RecordJson.scoredEventFromJson(r.value());
