@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
                     + " retraining jobs in a local Flink (web UI on 127.0.0.1), replay of the test"
                     + " data, live progress, report with metrics and plots.",
             "Without --data a generated stream is used. Last stdout line: JSON summary. Exit 0"
-                    + " only when no event was lost."
+                    + " only when every event had exactly one output (lost = duplicates = 0)."
         })
 public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -195,6 +195,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .getOut()
                 .println(new ObjectMapper().writeValueAsString(result.summary()));
         spec.commandLine().getOut().flush();
-        return result.lost() == 0 ? SgnCli.EXIT_OK : SgnCli.EXIT_CHECK_FAILED;
+        return result.lost() == 0 && result.duplicates() == 0
+                ? SgnCli.EXIT_OK
+                : SgnCli.EXIT_CHECK_FAILED;
     }
 }

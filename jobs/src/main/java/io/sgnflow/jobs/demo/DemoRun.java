@@ -104,8 +104,11 @@ public final class DemoRun implements AutoCloseable {
         this.err = err;
     }
 
-    /** The outcome: the summary written to summary.json and the number of lost events. */
-    public record Result(ObjectNode summary, long lost, Path reportDir) {}
+    /**
+     * The outcome: the summary written to summary.json, the events with no output and the outputs
+     * beyond the first for an event (exactly one output per event makes both 0).
+     */
+    public record Result(ObjectNode summary, long lost, long duplicates, Path reportDir) {}
 
     /** Runs the demo and writes the report; the components are stopped before it returns. */
     public Result run() throws Exception {
@@ -392,6 +395,10 @@ public final class DemoRun implements AutoCloseable {
         summary.put("deadLettered", snap.dead);
         summary.put("warmup", snap.warmup);
         summary.put("lost", lost);
+        summary.put("duplicates", snap.duplicates);
+        if (snap.unmatched > 0) {
+            summary.put("unmatchedOutputs", snap.unmatched);
+        }
         summary.put("anomalies", snap.anomalies);
         summary.put("anomaliesTopic", snap.anomalyTopic);
         summary.putPOJO("modelVersions", snap.versions);
@@ -412,7 +419,7 @@ public final class DemoRun implements AutoCloseable {
                 reportDir.resolve("summary.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n",
                 StandardCharsets.UTF_8);
-        return new Result(summary, lost, reportDir);
+        return new Result(summary, lost, snap.duplicates, reportDir);
     }
 
     private void awaitOutputs(long count) throws InterruptedException {
@@ -643,6 +650,8 @@ public final class DemoRun implements AutoCloseable {
     /** What the collector has seen, copied. */
     static final class Snapshot {
         long outputs;
+        long duplicates;
+        long unmatched;
         long scored;
         long warmup;
         long dead;
@@ -671,6 +680,8 @@ public final class DemoRun implements AutoCloseable {
         private final long[] version;
         private final Map<String, Boolean> versions = new LinkedHashMap<>();
         private long outputs;
+        private long duplicates;
+        private long unmatched;
         private long scored;
         private long warmup;
         private long dead;
@@ -734,13 +745,29 @@ public final class DemoRun implements AutoCloseable {
             }
         }
 
+        /**
+         * Whether an output for this event is its first; a second one is counted as a duplicate,
+         * one for no replayed event as unmatched, and neither counts as an output.
+         */
+        private boolean firstOutputFor(int row) {
+            if (row < 0 || row >= n) {
+                unmatched++;
+                return false;
+            }
+            if (kind[row] != 0) {
+                duplicates++;
+                return false;
+            }
+            return true;
+        }
+
         private void handle(ConsumerRecord<byte[], byte[]> r) {
             switch (r.topic()) {
                 case SCORES -> {
                     ScoredEvent e = RecordJson.scoredEventFromJson(r.value());
                     int row = row(e.getId(), e.getSourceOffset());
                     synchronized (this) {
-                        if (row < 0 || kind[row] != 0) {
+                        if (!firstOutputFor(row)) {
                             return;
                         }
                         outputs++;
@@ -773,7 +800,7 @@ public final class DemoRun implements AutoCloseable {
                     DeadLetterRecord d = RecordJson.deadLetterFromJson(r.value());
                     int row = (int) d.getOffset();
                     synchronized (this) {
-                        if (row < 0 || row >= n || kind[row] != 0) {
+                        if (!firstOutputFor(row)) {
                             return;
                         }
                         kind[row] = 3;
@@ -791,7 +818,6 @@ public final class DemoRun implements AutoCloseable {
                         // counted anyway
                     }
                     updates++;
-                    err.println();
                     say("Retraining published model v" + v);
                 }
                 case DECISIONS -> {
@@ -867,6 +893,8 @@ public final class DemoRun implements AutoCloseable {
         synchronized Snapshot snapshot() {
             Snapshot s = new Snapshot();
             s.outputs = outputs;
+            s.duplicates = duplicates;
+            s.unmatched = unmatched;
             s.scored = scored;
             s.warmup = warmup;
             s.dead = dead;

@@ -1,9 +1,13 @@
 package io.sgnflow.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
+import io.sgnflow.model.SgnFlowModel;
+import io.sgnflow.model.io.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +58,39 @@ class SampleCommandTest {
         assertThat(Files.readAllLines(dir.resolve("a")))
                 .isEqualTo(Files.readAllLines(dir.resolve("b")))
                 .isNotEqualTo(Files.readAllLines(dir.resolve("c")));
+    }
+
+    @Test
+    void samplesFollowTheModelsDensity() throws Exception {
+        // x = g(Φ(z0)) with z0 ~ N(0, I): mapped back, the samples must look standard normal.
+        Path samples = dir.resolve("many.csv");
+        CliRun run = CliRun.of("sample", "--model", model, "--n", "4000", "--out", samples);
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        SgnFlowModel flow = ModelFile.read(model);
+        List<String> lines = Files.readAllLines(samples);
+
+        double[] sum = new double[3];
+        double[] sumSq = new double[3];
+        for (String line : lines.subList(1, lines.size())) {
+            double[] z0 =
+                    flow.encode(
+                            Arrays.stream(line.split(","))
+                                    .mapToDouble(Double::parseDouble)
+                                    .toArray());
+            for (int i = 0; i < 3; i++) {
+                sum[i] += z0[i];
+                sumSq[i] += z0[i] * z0[i];
+            }
+        }
+
+        int n = lines.size() - 1;
+        for (int i = 0; i < 3; i++) {
+            double mean = sum[i] / n;
+            double variance = sumSq[i] / n - mean * mean;
+            // Standard errors: 0.016 for the mean, 0.022 for the variance.
+            assertThat(mean).as("mean of z0[%d]", i).isCloseTo(0, offset(0.07));
+            assertThat(variance).as("variance of z0[%d]", i).isCloseTo(1, offset(0.1));
+        }
     }
 
     @Test

@@ -43,6 +43,8 @@ class DemoITCase {
                 new ObjectMapper().readTree(s.reportDir.resolve("summary.json").toFile());
         assertThat(result.lost()).isZero();
         assertThat(summary.get("lost").asLong()).isZero();
+        assertThat(result.duplicates()).isZero();
+        assertThat(summary.get("duplicates").asLong()).isZero();
         assertThat(summary.get("modelType").asText()).isEqualTo("sgn-flow");
         assertThat(summary.get("scoreKind").asText()).isEqualTo("exact_log_likelihood");
         long produced = summary.get("produced").asLong();
@@ -100,6 +102,8 @@ class DemoITCase {
                 new ObjectMapper().readTree(s.reportDir.resolve("summary.json").toFile());
         assertThat(result.lost()).isZero();
         assertThat(summary.get("lost").asLong()).isZero();
+        assertThat(result.duplicates()).isZero();
+        assertThat(summary.get("duplicates").asLong()).isZero();
         assertThat(summary.get("modelType").asText()).isEqualTo("sgn-vae");
         assertThat(summary.get("scoreKind").asText()).isEqualTo("iw_log_likelihood");
         assertThat(summary.get("produced").asLong()).isEqualTo(3000);

@@ -191,13 +191,18 @@ class RetrainerTest {
             row[2] = 7.0;
         }
         var outcome = new Retrainer(config().build()).retrain(sample(rows, 0, true), null, 1);
-        if (outcome.published()) {
-            assertThat(outcome.model().threshold().threshold()).isFinite();
-            assertThat(outcome.decision().candidatePerDim()).isFinite();
-        } else {
-            assertThat(outcome.reason()).isNotNull();
-            assertThat(outcome.message()).isNotBlank();
-        }
+
+        assertThat(outcome.published()).as(outcome.message()).isTrue();
+        assertThat(outcome.model().threshold().threshold()).isFinite();
+        assertThat(outcome.decision().candidatePerDim()).isFinite();
+        // Its usual value costs nothing; any other value is finite and far below the threshold.
+        double[] usual = rows[0].clone();
+        double[] moved = rows[0].clone();
+        moved[2] = 7.5;
+        double usualScore = outcome.model().score(usual);
+        double movedScore = outcome.model().score(moved);
+        assertThat(usualScore).isFinite();
+        assertThat(movedScore).isFinite().isLessThan(outcome.model().threshold().threshold() - 100);
     }
 
     @Test
