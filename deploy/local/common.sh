@@ -100,3 +100,8 @@ classpath() {
 flink_get() {
     curl -sS --fail --max-time 10 "$REST$1"
 }
+
+# job_state ID: the job's state (RUNNING, CANCELED, ...), or nothing when the cluster does not know it.
+job_state() {
+    flink_get "/jobs/$1" 2>/dev/null | jq -r '.state // empty' || true
+}

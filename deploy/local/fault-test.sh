@@ -102,7 +102,7 @@ recovered() {
 }
 for ((i = 0; i < 1200; i++)); do recovered && break; sleep 0.1; done
 recovered || die "job $job_id did not restart and recover within about 2 minutes of the kill"
-recovery="$(echo "($(date +%s%3N) - $killed_ms) / 1000" | bc -l)"
+recovery="$(awk -v now="$(date +%s%3N)" -v killed="$killed_ms" 'BEGIN { printf "%.1f", (now - killed) / 1000 }')"
 log "Job running again after $(printf '%.1f' "$recovery")s; restarting $victim"
 rm -f "$STATE_DIR/pids/$victim.pid"
 "$LOCAL_DIR/taskmanager.sh" "${victim#taskmanager-}"

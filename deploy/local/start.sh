@@ -6,7 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require "$JAVA" mvn curl jq
 
-mkdir -p "$STATE_DIR"/{pids,logs,kafka,flink/conf,flink/checkpoints,flink/savepoints}
+mkdir -p "$STATE_DIR"/{pids,logs,kafka,flink/conf,flink/checkpoints,flink/savepoints,flink/tmp}
 for name in kafka jobmanager $(seq -f 'taskmanager-%g' 1 "$TASK_MANAGERS"); do
     pid_alive "$name" && die "$name is already running (pid $(cat "$STATE_DIR/pids/$name.pid")); run stop.sh first"
 done
@@ -31,6 +31,10 @@ logger.kafka.name = org.apache.kafka
 logger.kafka.level = WARN
 logger.kafkaserver.name = kafka
 logger.kafkaserver.level = WARN
+# The Kafka connector's sink registers metrics whose names repeat in one group (pendingCommittables);
+# Flink warns at every registration.
+logger.metricgroup.name = org.apache.flink.metrics.MetricGroup
+logger.metricgroup.level = ERROR
 LOG4J
 cp "$STATE_DIR/log4j2.properties" "$STATE_DIR/flink/conf/log4j.properties"
 
@@ -93,6 +97,9 @@ rest.bind-address: $HOST
 rest.port: $FLINK_REST_PORT
 blob.server.port: "0"
 web.upload.dir: $STATE_DIR/flink/uploads
+# Scratch (the unpacked RPC jar, blobs, spill files) stays in the state dir, which stop.sh --clean
+# deletes, rather than piling up in /tmp after every kill.
+io.tmp.dirs: $STATE_DIR/flink/tmp
 web.submit.enable: true
 cluster.evenly-spread-out-slots: true
 state.backend.type: hashmap

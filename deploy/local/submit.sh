@@ -5,6 +5,9 @@
 # once in the state dir (model-signing.key, mode 600).
 # Usage: deploy/local/submit.sh [scoring|retraining|both] [--input-topic T] [--model FILE]
 #                               [--name NAME] [-- extra job options]
+# Without --model the scoring job starts in warm-up (WARMUP records, no scores) and the retraining
+# job trains the first model from the stream. A job already submitted under the same name must be
+# cancelled first (cancel.sh NAME).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require curl jq
 
@@ -27,6 +30,21 @@ done
 [[ -f "$JOB_JAR" ]] || die "$JOB_JAR not found; build it with: mvn -B -q package -DskipTests"
 flink_get /overview >/dev/null || die "no Flink REST API at $REST; run start.sh first"
 [[ -z "$model" || -r "$model" ]] || die "model file '$model' is not readable"
+# A second copy of a job would share the first one's consumer group and transactional ids and
+# write every output twice.
+for job_name in $([[ $which_jobs == both ]] && echo scoring retraining || echo "$which_jobs"); do
+    recorded="$STATE_DIR/jobs/${name:-$job_name}.jobid"
+    if [[ -f "$recorded" ]]; then
+        state="$(job_state "$(cat "$recorded")")"
+        case "$state" in
+            "" | CANCELED | FAILED | FINISHED) ;;
+            *) die "${name:-$job_name} is already submitted (job $(cat "$recorded"), $state); cancel it first with: deploy/local/cancel.sh ${name:-$job_name}" ;;
+        esac
+    fi
+done
+if [[ -z "$model" && $which_jobs != retraining ]]; then
+    log "No --model: the scoring job emits WARMUP records (no score) until the retraining job publishes its first model, which needs one event-time window (default 10 min) with --min-events (default 200) events"
+fi
 
 key="$STATE_DIR/model-signing.key"
 if [[ ! -s "$key" ]]; then

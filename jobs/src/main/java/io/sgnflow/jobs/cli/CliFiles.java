@@ -7,6 +7,8 @@ import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** Opening the files named on the command line, with messages that name the option and path. */
@@ -78,6 +80,35 @@ final class CliFiles {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--label-column: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The data's columns that are neither model features nor the label. Each must be named in
+     * {@code --exclude-columns}: a column the model does not know usually means a model trained on
+     * other data, which would otherwise be scored silently on a subset of the columns.
+     *
+     * @throws IllegalArgumentException naming the unexpected columns and the model's features
+     */
+    static List<String> otherColumns(
+            CsvTable table, Path data, DensityModel model, String label, List<String> excluded) {
+        List<String> other = table.otherColumns(model.featureNames(), label);
+        List<String> unexpected = new ArrayList<>(other);
+        unexpected.removeAll(excluded);
+        if (!unexpected.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--data: "
+                            + data
+                            + " has columns "
+                            + unexpected
+                            + " that are not features of the model (version "
+                            + model.version()
+                            + " has "
+                            + model.featureNames()
+                            + "); a model of other data? To score on the model's columns anyway,"
+                            + " name them: --exclude-columns "
+                            + String.join(",", unexpected));
+        }
+        return other;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.sgnflow.jobs.eval.DetectionMetrics;
 import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.DensityScorer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -55,6 +56,15 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Also report the point-adjusted F1 (time-series convention).")
     boolean pointAdjust;
 
+    @Option(
+            names = "--exclude-columns",
+            split = ",",
+            paramLabel = "NAME",
+            description =
+                    "Columns that are neither model features nor the label; any other column the"
+                            + " model does not know is an error.")
+    List<String> excludeColumns = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         DensityModel model = CliFiles.readModel("--model", modelPath);
@@ -74,9 +84,10 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--data: " + data + " lacks the model features " + missing);
         }
-        List<String> ignored = table.otherColumns(features, labelColumn);
+        List<String> ignored =
+                CliFiles.otherColumns(table, data, model, labelColumn, excludeColumns);
         if (!ignored.isEmpty()) {
-            LOG.warn("Ignoring columns of {} that are not model features: {}", data, ignored);
+            LOG.info("Leaving out the columns {} of {} (--exclude-columns)", ignored, data);
         }
         NumericRows rows = table.numeric(features, labelColumn);
         List<RowError> errors = rows.errors();

@@ -32,6 +32,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -126,6 +127,14 @@ final class PipelineBenchCommand implements Callable<Integer> {
         FlowArchitecture arch = shape.architecture(shape.steps);
         SgnFlowModel model = BenchCommand.randomModel(arch, shape.seed);
         Path work = Files.createTempDirectory("sgn-bench-pipeline");
+        try {
+            return run(model, work);
+        } finally {
+            FileUtils.deleteDirectoryQuietly(work.toFile());
+        }
+    }
+
+    private Integer run(SgnFlowModel model, Path work) throws Exception {
         Path modelFile = work.resolve("reference.sgn.json");
         ModelFile.write(model, modelFile);
         byte[][] pool = eventPool(model, 4096, shape.seed + 1);

@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
                     + " SGN-Flow, iw_log_likelihood or elbo for an SGN-VAE), anomaly (1 when the"
                     + " score is below the model threshold, else 0), tail_probability, and the"
                     + " label copied when the input has the label column.",
-            "The input needs the model's feature columns (any order; other columns are ignored"
-                    + " with a WARN). A row that cannot be scored is written with empty values and"
+            "The input needs the model's feature columns (any order); other columns, but the"
+                    + " label, must be named in --exclude-columns. A row that cannot be scored is written with empty values and"
                     + " listed in <out>.rejects and in the summary (first "
                     + ScoreCommand.REJECT_SAMPLE
                     + ")."
@@ -66,6 +66,15 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Label column to copy (default: 'label' when the header has it).")
     String labelColumn;
 
+    @Option(
+            names = "--exclude-columns",
+            split = ",",
+            paramLabel = "NAME",
+            description =
+                    "Columns that are neither model features nor the label; any other column the"
+                            + " model does not know is an error.")
+    List<String> excludeColumns = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         DensityModel model = CliFiles.readModel("--model", modelPath);
@@ -85,9 +94,9 @@ final class ScoreCommand implements Callable<Integer> {
                             + ")");
         }
         String label = CliFiles.labelColumn(table, labelColumn);
-        List<String> ignored = table.otherColumns(features, label);
+        List<String> ignored = CliFiles.otherColumns(table, data, model, label, excludeColumns);
         if (!ignored.isEmpty()) {
-            LOG.warn("Ignoring columns of {} that are not model features: {}", data, ignored);
+            LOG.info("Leaving out the columns {} of {} (--exclude-columns)", ignored, data);
         }
         NumericRows rows = table.numeric(features, null);
         if (Files.exists(out) && Files.isSameFile(out, data)) {

@@ -9,12 +9,8 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -28,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -187,7 +184,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (server != null) {
                 stopQuietly(server);
             }
-            deleteRecursively(baseDir);
+            FileUtils.deleteDirectoryQuietly(baseDir.toFile());
             if (e instanceof RuntimeException re) {
                 throw re;
             }
@@ -439,7 +436,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long startedAt = System.nanoTime();
         admin.close(Duration.ofSeconds(5));
         stopQuietly(server);
-        deleteRecursively(baseDir);
+        FileUtils.deleteDirectoryQuietly(baseDir.toFile());
         LOG.info(
                 "Embedded Kafka {} stopped in {} ms",
                 clusterId,
@@ -484,36 +481,5 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static void deleteRecursively(Path root) {
-        try {
-            Files.walkFileTree(
-                    root,
-                    new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                                throws IOException {
-                            Files.deleteIfExists(file);
-                            return FileVisitResult.CONTINUE;
-                        }
-
-                        @Override
-                        public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                            return FileVisitResult.CONTINUE;
-                        }
-
-                        @Override
-                        public FileVisitResult postVisitDirectory(Path dir, IOException exc)
-                                throws IOException {
-                            Files.deleteIfExists(dir);
-                            return FileVisitResult.CONTINUE;
-                        }
-                    });
-        } catch (NoSuchFileException e) {
-            // already gone
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}", root, e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.sgnflow.jobs.kafka;
 
 import io.sgnflow.connectors.serde.EventFormat;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
@@ -41,4 +42,10 @@ public interface KafkaJobSettings {
 
     /** Whether the event source stops at the offsets that are latest when the job starts. */
     boolean bounded();
+
+    /** The topics the job reads, each mapped to the option that names it. */
+    Map<String, String> readTopics();
+
+    /** The topics the job writes, each mapped to the option that names it. */
+    Map<String, String> writeTopics();
 }

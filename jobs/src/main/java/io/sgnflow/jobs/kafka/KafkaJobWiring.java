@@ -25,17 +25,19 @@ public final class KafkaJobWiring {
     private KafkaJobWiring() {}
 
     /**
-     * Checks the sinks' transaction timeout against the broker, then sets parallelism and
-     * exactly-once checkpointing.
+     * Checks the brokers (reachable, the sinks' transaction timeout, the topics: see {@link
+     * BrokerPreflight}), then sets parallelism and exactly-once checkpointing.
      *
-     * @throws IllegalArgumentException when the broker would abort the sinks' transactions
+     * @throws IllegalArgumentException naming what the brokers would refuse
      */
     public static void prepare(StreamExecutionEnvironment env, KafkaJobSettings settings) {
         BrokerPreflight.check(
                 settings.bootstrapServers(),
                 settings.clientProperties(),
                 settings.deliveryGuarantee(),
-                settings.transactionTimeoutMs());
+                settings.transactionTimeoutMs(),
+                settings.readTopics(),
+                settings.writeTopics());
         env.setParallelism(settings.parallelism());
         env.enableCheckpointing(settings.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
     }

@@ -1,11 +1,16 @@
 package io.sgnflow.jobs.kafka;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 /**
  * Flink settings for a local (in-JVM) cluster that listens on the loopback interface only: RPC,
@@ -41,12 +46,29 @@ public final class LocalEnvironments {
      * runs under a test cluster), else a local environment that listens on 127.0.0.1 only — Flink's
      * own local default binds its RPC and data ports to every interface.
      */
-    public static StreamExecutionEnvironment forJob() {
+    public static StreamExecutionEnvironment forJob() throws IOException {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (env instanceof LocalStreamEnvironment) {
-            return StreamExecutionEnvironment.createLocalEnvironment(loopbackConfiguration(0));
+            Configuration conf = loopbackConfiguration(0);
+            conf.set(CoreOptions.TMP_DIRS, ownTempDirectory().toString());
+            return StreamExecutionEnvironment.createLocalEnvironment(conf);
         }
         return env;
+    }
+
+    /**
+     * A temporary directory for the local cluster's files (its RPC system unpacks a 21 MB jar
+     * there), deleted when the JVM exits, also on SIGTERM or Ctrl-C, when the cluster itself is
+     * never closed.
+     */
+    private static Path ownTempDirectory() throws IOException {
+        Path dir = Files.createTempDirectory("sgn-flink-");
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> FileUtils.deleteDirectoryQuietly(dir.toFile()),
+                                "sgn-flink-tmp-cleanup"));
+        return dir;
     }
 
     /**

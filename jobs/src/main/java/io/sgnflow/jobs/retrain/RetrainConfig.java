@@ -9,7 +9,9 @@ import io.sgnflow.model.train.TrainingConfig;
 import io.sgnflow.model.train.VaeConfig;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -329,6 +331,26 @@ public final class RetrainConfig implements KafkaJobSettings, Serializable {
     /** Stop at the end offsets present at start. */
     public boolean bounded() {
         return bounded;
+    }
+
+    @Override
+    public Map<String, String> readTopics() {
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put(inputTopic, "--input-topic");
+        if (scoresTopic != null) {
+            topics.putIfAbsent(scoresTopic, "--scores-topic");
+        }
+        return topics;
+    }
+
+    @Override
+    public Map<String, String> writeTopics() {
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put(modelUpdatesTopic, "--model-updates-topic");
+        if (decisionsTopic != null) {
+            topics.putIfAbsent(decisionsTopic, "--decisions-topic");
+        }
+        return topics;
     }
 
     /** The training settings of a run (architecture settings apply to cold starts only). */

@@ -5,6 +5,8 @@ import io.sgnflow.jobs.kafka.KafkaJobSettings;
 import io.sgnflow.jobs.kafka.KafkaJobWiring;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -166,6 +168,23 @@ public final class ScoringConfig implements KafkaJobSettings, Serializable {
     /** Whether the event source stops at the offsets that are latest when the job starts. */
     public boolean bounded() {
         return bounded;
+    }
+
+    @Override
+    public Map<String, String> readTopics() {
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put(inputTopic, "--input-topic");
+        topics.putIfAbsent(modelUpdatesTopic, "--model-updates-topic");
+        return topics;
+    }
+
+    @Override
+    public Map<String, String> writeTopics() {
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put(scoresTopic, "--scores-topic");
+        topics.putIfAbsent(anomaliesTopic, "--anomalies-topic");
+        topics.putIfAbsent(deadLetterTopic, "--dead-letter-topic");
+        return topics;
     }
 
     /** Fluent builder with the defaults of the command line. */

@@ -44,6 +44,38 @@ class ScoreCommandTest {
     }
 
     @Test
+    void aColumnTheModelDoesNotKnowIsAnErrorUnlessExcluded() throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (String row : TestData.rows(20, 0, 4)) {
+            rows.add(row + ",7");
+        }
+        Path data = TestData.write(dir.resolve("wide.csv"), TestData.HEADER + ",host", rows);
+        Path out = dir.resolve("wide-scores.csv");
+
+        CliRun refused = CliRun.of("score", "--model", model, "--data", data, "--out", out);
+        boolean writtenWhenRefused = Files.exists(out);
+        CliRun excluded =
+                CliRun.of(
+                        "score",
+                        "--model",
+                        model,
+                        "--data",
+                        data,
+                        "--out",
+                        out,
+                        "--exclude-columns",
+                        "host");
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(SgnCli.EXIT_BAD_INPUT);
+        assertThat(refused.json().path("error").asText())
+                .contains("has columns [host] that are not features of the model")
+                .contains("--exclude-columns host");
+        assertThat(writtenWhenRefused).isFalse();
+        assertThat(excluded.exitCode()).as(excluded.toString()).isZero();
+        assertThat(excluded.json().path("scored").asInt()).isEqualTo(20);
+    }
+
+    @Test
     void writesOneScoreRowPerInputRowInOrderWithTheLabel() throws Exception {
         List<String> rows = TestData.rows(50, 5, 12);
         Path data = TestData.write(dir.resolve("in.csv"), rows);
@@ -136,7 +168,16 @@ class ScoreCommandTest {
         CliRun first =
                 CliRun.of("score", "--model", model, "--data", straight, "--out", dir.resolve("a"));
         CliRun second =
-                CliRun.of("score", "--model", model, "--data", shuffled, "--out", dir.resolve("b"));
+                CliRun.of(
+                        "score",
+                        "--model",
+                        model,
+                        "--data",
+                        shuffled,
+                        "--out",
+                        dir.resolve("b"),
+                        "--exclude-columns",
+                        "comment");
 
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(second.exitCode()).as(second.toString()).isZero();
