@@ -7,6 +7,7 @@ import io.sgnflow.jobs.kafka.EmbeddedKafkaBroker;
 import io.sgnflow.jobs.kafka.LocalEnvironments;
 import io.sgnflow.jobs.scoring.ScoringConfig;
 import io.sgnflow.jobs.scoring.ScoringJob;
+import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.DensityScorer;
 import io.sgnflow.model.SgnFlowModel;
@@ -135,6 +136,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     private Integer run(SgnFlowModel model, Path work) throws Exception {
+        // Signed updates, as a deployment runs: the job then checks signatures, not just warns.
+        signingKey = ModelSigner.writeNewKeyFile(work.resolve("model-signing.key"));
         Path modelFile = work.resolve("reference.sgn.json");
         ModelFile.write(model, modelFile);
         byte[][] pool = eventPool(model, 4096, shape.seed + 1);
@@ -266,6 +269,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
                 .checkpointIntervalMs(checkpointIntervalMs)
                 .parallelism(parallelism)
                 .batchSize(batchSize)
+                .modelSigningKeyFile(signingKey.toString())
                 .initialModelPath(model == null ? null : model.toString());
     }
 
@@ -275,6 +279,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
         }
         broker.createTopic(prefix + "-models", 1);
     }
+
+    private Path signingKey;
 
     private StreamExecutionEnvironment environment() {
         Configuration conf = LocalEnvironments.loopbackConfiguration(0);

@@ -6,6 +6,8 @@ import io.sgnflow.model.ModelKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -174,29 +176,48 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         DemoRun run = new DemoRun(s, System.err);
-        Thread hook = new Thread(run::close, "sgn-demo-shutdown");
+        // Ctrl-C stops the pipeline and lets the run write its report on what it has seen;
+        // the JVM waits for that (up to a minute) before it exits.
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread hook =
+                new Thread(
+                        () -> {
+                            run.interrupt();
+                            try {
+                                reported.await(60, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "sgn-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        DemoRun.Result result;
         try {
-            result = run.run();
-        } finally {
-            run.close();
-            if (log != null) {
-                log.close();
-            }
+            DemoRun.Result result;
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already
+                result = run.run();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("demo " + e.getMessage(), e);
+            } finally {
+                run.close();
+                if (log != null) {
+                    log.close();
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // shutting down already
+                }
             }
+            System.err.println("[demo] Report in " + result.reportDir());
+            spec.commandLine()
+                    .getOut()
+                    .println(new ObjectMapper().writeValueAsString(result.summary()));
+            spec.commandLine().getOut().flush();
+            return result.lost() == 0 && result.duplicates() == 0
+                    ? SgnCli.EXIT_OK
+                    : SgnCli.EXIT_CHECK_FAILED;
+        } finally {
+            reported.countDown();
         }
-        System.err.println("[demo] Report in " + result.reportDir());
-        spec.commandLine()
-                .getOut()
-                .println(new ObjectMapper().writeValueAsString(result.summary()));
-        spec.commandLine().getOut().flush();
-        return result.lost() == 0 && result.duplicates() == 0
-                ? SgnCli.EXIT_OK
-                : SgnCli.EXIT_CHECK_FAILED;
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -107,6 +108,9 @@ final class DemoReport {
     }
 
     private static void save(XYChart chart, Path path) throws IOException {
+        // ImageIO's default disk cache registers a JVM shutdown hook, which fails while the JVM
+        // shuts down, and the demo writes its report after Ctrl-C too.
+        ImageIO.setUseCache(false);
         BitmapEncoder.saveBitmap(chart, path.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 

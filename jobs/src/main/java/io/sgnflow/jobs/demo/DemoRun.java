@@ -34,12 +34,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,6 +93,7 @@ public final class DemoRun implements AutoCloseable {
     private Collector collector;
     private Thread collectorThread;
     private volatile boolean closed;
+    private volatile boolean interrupted;
     private volatile Progress progress;
     private Path signingKey;
 
@@ -129,6 +127,7 @@ public final class DemoRun implements AutoCloseable {
         }
 
         // 1. Kafka.
+        checkNotInterrupted();
         say("Starting an embedded Kafka broker ...");
         broker = EmbeddedKafkaBroker.start();
         broker.awaitGroupCoordinator(Duration.ofSeconds(30));
@@ -213,6 +212,7 @@ public final class DemoRun implements AutoCloseable {
                         model.scoreKind().id()));
 
         // 3. Flink: both jobs in one local environment bound to 127.0.0.1.
+        checkNotInterrupted();
         int n = data.test().length;
         long windowMs = s.windowEvents * s.eventSpacingMs;
         long span = n * s.eventSpacingMs;
@@ -235,7 +235,8 @@ public final class DemoRun implements AutoCloseable {
         Path store = reportDir.resolve("model-store");
         Files.createDirectories(store);
         // The demo signs its model updates as a deployment should; the key lives only for the run.
-        signingKey = writeSigningKey();
+        Path keyDir = Files.createTempDirectory("sgn-demo-key");
+        signingKey = ModelSigner.writeNewKeyFile(keyDir.resolve("model-signing.key"));
         ScoringConfig scoring =
                 ScoringConfig.builder()
                         .bootstrapServers(broker.bootstrapServers())
@@ -305,6 +306,7 @@ public final class DemoRun implements AutoCloseable {
                         s.retrainSeconds));
 
         // 4. Consumer of the outputs, then the replay.
+        checkNotInterrupted();
         collector = new Collector(broker.bootstrapServers(), n);
         collectorThread = new Thread(collector, "sgn-demo-collector");
         collectorThread.setDaemon(true);
@@ -337,11 +339,13 @@ public final class DemoRun implements AutoCloseable {
                     // the old version unless scoring it takes longer than a training run plus the
                     // checkpoint that publishes the new one.)
                     producer.flush();
+                    progress.holding = true;
                     awaitOutputs(i);
                 }
                 if (s.paceWindows && i > s.windowEvents && i % s.windowEvents == 2) {
                     producer.flush();
                     awaitRetrainDecision();
+                    progress.holding = false;
                 }
                 if (s.rate > 0) {
                     long due = replayStart + (long) (i * 1e9 / s.rate);
@@ -364,7 +368,7 @@ public final class DemoRun implements AutoCloseable {
         while (!closed && collector.outputs() < produced && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        double seconds = (collector.lastOutputNanos() - replayStart) / 1e9;
+        double seconds = Math.max(0, (collector.lastOutputNanos() - replayStart) / 1e9);
         progress.stop = true;
         if (s.progress) {
             progressThread.join(2000);
@@ -372,7 +376,9 @@ public final class DemoRun implements AutoCloseable {
             err.println();
             this.progress = null;
         }
-        if (collector.outputs() < produced) {
+        if (interrupted) {
+            say("Interrupted: the report covers the " + produced + " events replayed so far");
+        } else if (collector.outputs() < produced) {
             say(
                     "Timed out after "
                             + s.drainTimeoutSeconds
@@ -388,6 +394,10 @@ public final class DemoRun implements AutoCloseable {
         long lost = produced - snap.outputs;
         ObjectNode summary = JSON.createObjectNode();
         summary.put("command", "demo");
+        if (interrupted) {
+            // Ctrl-C: the counts cover the events replayed until then.
+            summary.put("interrupted", true);
+        }
         summary.put("modelType", model.modelType());
         summary.put("scoreKind", model.scoreKind().id());
         summary.put("produced", produced);
@@ -579,6 +589,22 @@ public final class DemoRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Ctrl-C: stops the replay and everything else as {@link #close} does; {@link #run} then
+     * reports on the events replayed so far, or, when the replay had not begun, throws.
+     */
+    public void interrupt() {
+        interrupted = true;
+        close();
+    }
+
+    /** Before the replay, an interrupted run has nothing to report. */
+    private void checkNotInterrupted() throws InterruptedException {
+        if (interrupted) {
+            throw new InterruptedException("interrupted before the replay began");
+        }
+    }
+
     /** Stops the collector, the Flink job and environment and the broker; idempotent. */
     @Override
     public synchronized void close() {
@@ -626,25 +652,12 @@ public final class DemoRun implements AutoCloseable {
         if (signingKey != null) {
             try {
                 Files.deleteIfExists(signingKey);
+                Files.deleteIfExists(signingKey.getParent());
             } catch (IOException e) {
                 LOG.warn("Deleting the demo's signing key {} failed: {}", signingKey, e.toString());
             }
             signingKey = null;
         }
-    }
-
-    /** A fresh random HMAC key in a file only this user can read. */
-    private static Path writeSigningKey() throws IOException {
-        Path file =
-                Files.createTempFile(
-                        "sgn-demo-signing-key",
-                        ".hex",
-                        PosixFilePermissions.asFileAttribute(
-                                PosixFilePermissions.fromString("rw-------")));
-        byte[] key = new byte[ModelSigner.MIN_KEY_BYTES];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(file, HexFormat.of().formatHex(key));
-        return file;
     }
 
     /** What the collector has seen, copied. */
@@ -927,6 +940,9 @@ public final class DemoRun implements AutoCloseable {
         private double rate;
         private int shownLength;
 
+        /** Whether the replay holds at a window boundary, waiting for the retraining job. */
+        volatile boolean holding;
+
         Progress(long start) {
             this.start = start;
             this.lastNanos = start;
@@ -967,13 +983,15 @@ public final class DemoRun implements AutoCloseable {
                     String.format(
                             Locale.ROOT,
                             "[demo] %5.0fs produced %d | scored %d | anomalies %d | dead letters %d"
-                                    + " | %.0f events/s | model v%s",
+                                    + " | %s | model v%s",
                             (nowNs - start) / 1e9,
                             produced,
                             scored,
                             anomalies,
                             dead,
-                            rate,
+                            holding
+                                    ? "waiting for the retrainer"
+                                    : String.format(Locale.ROOT, "%.0f events/s", rate),
                             c.latestVersion);
             // Pad over a longer previous line: "\r" alone leaves its tail on screen.
             err.print("\r" + line + " ".repeat(Math.max(0, shownLength - line.length())));

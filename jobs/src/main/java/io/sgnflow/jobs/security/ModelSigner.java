@@ -5,8 +5,10 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import javax.crypto.Mac;
@@ -70,6 +72,24 @@ public final class ModelSigner implements Serializable {
                             + " expected (e.g. `openssl rand -hex 32`)");
         }
         return new ModelSigner(key);
+    }
+
+    /**
+     * Creates {@code file} (which must not exist) holding a new random key of {@value
+     * #MIN_KEY_BYTES} bytes as hex, readable by this user only, as {@code openssl rand -hex 32}
+     * would: for runs that make their own key (the demo, benchmarks).
+     *
+     * @return the file
+     */
+    public static Path writeNewKeyFile(Path file) throws IOException {
+        Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        byte[] key = new byte[MIN_KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        Files.writeString(file, HexFormat.of().formatHex(key), StandardCharsets.US_ASCII);
+        Arrays.fill(key, (byte) 0);
+        return file;
     }
 
     /**

@@ -49,32 +49,64 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "fault-check",
         mixinStandardHelpOptions = true,
-        description = "Produce events and verify exactly-once outputs for the fault test.")
+        sortOptions = false,
+        description = {
+            "The helper of deploy/local/fault-test.sh: creates topics, trains a model, produces"
+                    + " numbered synthetic events (5 features: cpu, mem, disk, net, load) and"
+                    + " verifies that the read_committed outputs hold exactly one record per"
+                    + " event.",
+            "Last stdout line: JSON. verify exits 1 when an event was lost or duplicated."
+        })
 public final class FaultCheck implements Callable<Integer> {
     static final List<String> FEATURES = List.of("cpu", "mem", "disk", "net", "load");
 
-    @Parameters(index = "0", description = "topics, model, produce or verify.")
+    @Parameters(
+            index = "0",
+            paramLabel = "ACTION",
+            description =
+                    "topics: create <prefix>-events and the output topics; model: write a model of"
+                            + " the events' distribution to --out; produce: send --events events at"
+                            + " --rate; verify: read <prefix>-scores and <prefix>-dead-letters"
+                            + " until every event has an output or --timeout-s passes.")
     String action;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:39092")
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "127.0.0.1:39092",
+            description = "Kafka (default: ${DEFAULT-VALUE}, the broker of deploy/local).")
     String bootstrapServers;
 
-    @Option(names = "--prefix", defaultValue = "ft", description = "Topic name prefix.")
+    @Option(
+            names = "--prefix",
+            defaultValue = "ft",
+            description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
     String prefix;
 
-    @Option(names = "--events", defaultValue = "200000")
+    @Option(
+            names = "--events",
+            defaultValue = "200000",
+            description = "Events to produce or expect (default: ${DEFAULT-VALUE}).")
     int events;
 
-    @Option(names = "--rate", defaultValue = "5000", description = "Events per second.")
+    @Option(
+            names = "--rate",
+            defaultValue = "5000",
+            description = "Events per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--partitions", defaultValue = "4")
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--out", description = "Model file to write (model).")
     Path out;
 
-    @Option(names = "--timeout-s", defaultValue = "300")
+    @Option(
+            names = "--timeout-s",
+            defaultValue = "300",
+            description = "Longest wait of verify, in seconds (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Override
@@ -123,7 +155,12 @@ public final class FaultCheck implements Callable<Integer> {
                 }
             }
         }
-        System.out.println("{\"topics\":" + topics.size() + ",\"prefix\":\"" + prefix + "\"}");
+        System.out.println(
+                "{\"command\":\"fault-check\",\"action\":\"topics\",\"topics\":"
+                        + topics.size()
+                        + ",\"prefix\":\""
+                        + prefix
+                        + "\"}");
     }
 
     private void model() throws Exception {
@@ -135,7 +172,12 @@ public final class FaultCheck implements Callable<Integer> {
         SgnFlowModel model =
                 new FlowTrainer(config, FlowTrainer.Listener.NONE).train(rows(4000, 7), FEATURES);
         ModelFile.write(model, out);
-        System.out.println("{\"model\":\"" + out + "\",\"version\":" + model.version() + "}");
+        System.out.println(
+                "{\"command\":\"fault-check\",\"action\":\"model\",\"model\":\""
+                        + out
+                        + "\",\"version\":"
+                        + model.version()
+                        + "}");
     }
 
     static double[][] rows(int n, long seed) {
@@ -192,7 +234,8 @@ public final class FaultCheck implements Callable<Integer> {
             }
             producer.flush();
         }
-        System.out.println("{\"produced\":" + events + "}");
+        System.out.println(
+                "{\"command\":\"fault-check\",\"action\":\"produce\",\"produced\":" + events + "}");
     }
 
     private int verify() {
@@ -257,7 +300,7 @@ public final class FaultCheck implements Callable<Integer> {
         long lost = events - seen.cardinality();
         System.out.printf(
                 Locale.ROOT,
-                "{\"produced\":%d,\"outputs\":%d,\"duplicates\":%d,\"lost\":%d,\"foreign\":%d}%n",
+                "{\"command\":\"fault-check\",\"action\":\"verify\",\"produced\":%d,\"outputs\":%d,\"duplicates\":%d,\"lost\":%d,\"foreign\":%d}%n",
                 events,
                 outputs,
                 duplicates,

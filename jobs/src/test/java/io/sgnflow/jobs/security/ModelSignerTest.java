@@ -30,6 +30,24 @@ class ModelSignerTest {
     }
 
     @Test
+    void aNewKeyFileHoldsThirtyTwoRandomBytesReadableByItsOwnerOnly() throws Exception {
+        Path first = ModelSigner.writeNewKeyFile(dir.resolve("a.key"));
+        Path second = ModelSigner.writeNewKeyFile(dir.resolve("b.key"));
+
+        assertThat(Files.readString(first)).matches("[0-9a-f]{64}");
+        assertThat(Files.readString(first)).isNotEqualTo(Files.readString(second));
+        assertThat(
+                        java.nio.file.attribute.PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(first)))
+                .isEqualTo("rw-------");
+        byte[] model = "model".getBytes(StandardCharsets.UTF_8);
+        assertThat(ModelSigner.fromKeyFile(first).sign(model))
+                .isNotEqualTo(ModelSigner.fromKeyFile(second).sign(model));
+        assertThatThrownBy(() -> ModelSigner.writeNewKeyFile(first))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+    }
+
+    @Test
     void signatureIsTheHexHmacSha256OfTheTrimmedKeyFile() throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(KEY.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
