@@ -9,7 +9,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Writes {@link ScoredEvent}s as JSON ({@link RecordJson}) to one topic, keyed by the UTF-8 bytes
  * of the event's key when present (so one key's scores stay in one partition, in order), else
- * unkeyed. The Kafka record timestamp is the event's own time stamp.
+ * unkeyed. The Kafka record timestamp is the source record's (see {@link #kafkaTimestamp}).
  *
  * <p>For the anomalies topic use {@link AnomalyRouting#schema(String)}, which drops events that are
  * not anomalous. Stateless and thread-safe.
@@ -73,15 +73,22 @@ public final class ScoredEventSerializationSchema
         byte[] key =
                 element.getKey() == null ? null : element.getKey().getBytes(StandardCharsets.UTF_8);
         return new ProducerRecord<>(
-                topic, null, kafkaTimestamp(element.getTs()), key, RecordJson.toJson(element));
+                topic,
+                null,
+                kafkaTimestamp(element.getSourceTimestamp()),
+                key,
+                RecordJson.toJson(element));
     }
 
     /**
-     * The output's Kafka timestamp is the event's own time, not the Flink record timestamp: a
-     * record emitted from a timer carries the timer's time (up to Long.MAX_VALUE), which Kafka
-     * rejects. Kafka also rejects negative timestamps; null lets the producer use its clock.
+     * The output's Kafka timestamp is the source record's, which a broker has accepted already: not
+     * the Flink record timestamp (a record emitted from a timer carries the timer's time, up to
+     * Long.MAX_VALUE) nor the event's own {@code ts} (brokers refuse times more than an hour ahead
+     * by default, and a job that cannot write a record fails over and over). It also keeps an
+     * output in the same event-time window as its input for the retraining job. Kafka rejects
+     * negative timestamps; null lets the producer use its clock.
      */
-    static Long kafkaTimestamp(long eventTimeMs) {
-        return eventTimeMs < 0 ? null : eventTimeMs;
+    static Long kafkaTimestamp(long sourceTimestampMs) {
+        return sourceTimestampMs < 0 ? null : sourceTimestampMs;
     }
 }

@@ -23,5 +23,11 @@ public enum DeadLetterReason {
     /** The record value is not valid UTF-8; the dead letter carries it as base64. */
     NOT_UTF8,
     /** The event was valid but the model failed to score it (e.g. a non-finite score). */
-    SCORING_FAILED
+    SCORING_FAILED,
+    /**
+     * The event's {@code id} or key is longer than the outputs carry ({@value
+     * io.sgnflow.connectors.serde.EventParser#MAX_ID_CHARS} characters), which would make its
+     * scored record too large for Kafka.
+     */
+    TOO_LARGE
 }

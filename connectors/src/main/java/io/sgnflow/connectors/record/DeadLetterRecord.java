@@ -15,11 +15,18 @@ import java.util.Objects;
  * {@code source_offset}, {@code reason}, {@code message}, {@code model_version} and {@code ts}; the
  * absent raw field is omitted.
  *
+ * <p>Sizes are bounded so that a dead letter always fits in a Kafka record (1 MB by default) even
+ * for the largest input: the raw value keeps its first {@value #MAX_RAW_CHARS} characters (then
+ * {@code raw_truncated} is {@code true}; otherwise the field is omitted) and the message its first
+ * {@value #MAX_MESSAGE_CHARS}. A dead letter that cannot be written would fail its job over and
+ * over.
+ *
  * <p>A Flink POJO. Not thread-safe.
  */
 @JsonPropertyOrder({
     "raw_text",
     "raw_base64",
+    "raw_truncated",
     "source_topic",
     "source_partition",
     "source_offset",
@@ -29,6 +36,12 @@ import java.util.Objects;
     "ts"
 })
 public final class DeadLetterRecord {
+    /** Most characters of the raw value a dead letter carries: 64 Ki. */
+    public static final int MAX_RAW_CHARS = 65_536;
+
+    /** Most characters of the message a dead letter carries. */
+    public static final int MAX_MESSAGE_CHARS = 2_000;
+
     @JsonProperty("raw_text")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private String rawText;
@@ -36,6 +49,10 @@ public final class DeadLetterRecord {
     @JsonProperty("raw_base64")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private String rawBase64;
+
+    @JsonProperty("raw_truncated")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private Boolean rawTruncated;
 
     @JsonProperty("source_topic")
     private String topic;
@@ -84,13 +101,13 @@ public final class DeadLetterRecord {
             String message,
             String modelVersion,
             long timestamp) {
-        this.rawText = rawText;
-        this.rawBase64 = rawBase64;
+        setRawText(rawText);
+        setRawBase64(rawBase64);
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
         this.reason = reason;
-        this.message = message;
+        setMessage(message);
         this.modelVersion = modelVersion;
         this.timestamp = timestamp;
     }
@@ -101,8 +118,8 @@ public final class DeadLetterRecord {
      * @param event the rejected event
      * @param reason why it was rejected
      * @param message detail naming the offending field and value
-     * @return a dead letter carrying the event's raw text, coordinates and event time, with no
-     *     model version (set one with {@link #setModelVersion(String)})
+     * @return a dead letter carrying the event's raw text, coordinates and source Kafka timestamp,
+     *     with no model version (set one with {@link #setModelVersion(String)})
      * @throws NullPointerException if {@code event} or {@code reason} is null
      */
     public static DeadLetterRecord forEvent(
@@ -118,7 +135,11 @@ public final class DeadLetterRecord {
                 reason,
                 message,
                 null,
-                event.getTimestamp());
+                // The source record's Kafka timestamp, which a broker accepted: the event's own
+                // ts may be one it refuses (more than an hour ahead).
+                event.getSourceTimestamp() >= 0
+                        ? event.getSourceTimestamp()
+                        : event.getTimestamp());
     }
 
     /**
@@ -136,7 +157,39 @@ public final class DeadLetterRecord {
      * @param rawText text, or null
      */
     public void setRawText(String rawText) {
-        this.rawText = rawText;
+        this.rawText = truncateRaw(rawText);
+    }
+
+    /** A raw value cut to {@link #MAX_RAW_CHARS}, never inside a surrogate pair; marks the cut. */
+    private String truncateRaw(String raw) {
+        if (raw == null || raw.length() <= MAX_RAW_CHARS) {
+            return raw;
+        }
+        rawTruncated = Boolean.TRUE;
+        return cut(raw, MAX_RAW_CHARS);
+    }
+
+    private static String cut(String text, int chars) {
+        int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
+        return text.substring(0, end);
+    }
+
+    /**
+     * Whether the raw value was cut to {@link #MAX_RAW_CHARS} characters.
+     *
+     * @return {@code true} when cut, else null (and omitted from the JSON)
+     */
+    public Boolean getRawTruncated() {
+        return rawTruncated;
+    }
+
+    /**
+     * Sets whether the raw value was cut.
+     *
+     * @param rawTruncated {@code true} when cut, else null
+     */
+    public void setRawTruncated(Boolean rawTruncated) {
+        this.rawTruncated = rawTruncated;
     }
 
     /**
@@ -154,7 +207,7 @@ public final class DeadLetterRecord {
      * @param rawBase64 base64, or null
      */
     public void setRawBase64(String rawBase64) {
-        this.rawBase64 = rawBase64;
+        this.rawBase64 = truncateRaw(rawBase64);
     }
 
     /**
@@ -244,7 +297,10 @@ public final class DeadLetterRecord {
      * @param message message
      */
     public void setMessage(String message) {
-        this.message = message;
+        this.message =
+                message == null || message.length() <= MAX_MESSAGE_CHARS
+                        ? message
+                        : cut(message, MAX_MESSAGE_CHARS - 1) + "…";
     }
 
     /**

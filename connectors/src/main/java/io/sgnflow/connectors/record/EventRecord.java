@@ -27,6 +27,7 @@ public final class EventRecord {
     private String topic;
     private int partition;
     private long offset;
+    private long sourceTimestamp = -1;
     private String raw;
 
     /** Creates an empty instance (for Flink's POJO serializer); fields are null or zero. */
@@ -102,6 +103,26 @@ public final class EventRecord {
      */
     public void setKey(String key) {
         this.key = key;
+    }
+
+    /**
+     * Returns the Kafka timestamp of the source record, which the broker accepted; outputs carry it
+     * as their own Kafka timestamp, since an event's {@code ts} may lie where a broker refuses it
+     * (more than an hour ahead, by Kafka's default).
+     *
+     * @return epoch milliseconds, or {@code -1} when unknown
+     */
+    public long getSourceTimestamp() {
+        return sourceTimestamp;
+    }
+
+    /**
+     * Sets the Kafka timestamp of the source record.
+     *
+     * @param sourceTimestamp epoch milliseconds, or {@code -1}
+     */
+    public void setSourceTimestamp(long sourceTimestamp) {
+        this.sourceTimestamp = sourceTimestamp;
     }
 
     /**

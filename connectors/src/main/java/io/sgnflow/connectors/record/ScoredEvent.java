@@ -10,13 +10,14 @@ import java.util.Objects;
  *
  * <p>JSON field names (see {@code RecordJson}): {@code id, key, ts, log_likelihood, threshold,
  * anomaly, tail_probability, model_version, status, score_kind, source_topic, source_partition,
- * source_offset}. Null fields are written as JSON {@code null}. For {@link ScoreStatus#WARMUP}
- * events the likelihood, threshold, anomaly flag, tail probability, model version and score kind
- * are null. {@code log_likelihood} carries the score in nats whatever its kind: the exact
- * log-likelihood of an SGN-Flow, or a lower bound on it (ELBO or importance-weighted) of an
- * SGN-VAE, as {@code score_kind} says. Non-finite likelihoods (e.g. {@code -Infinity} far from the
- * data) are written as the JSON strings {@code "-Infinity"}/{@code "NaN"}, which Jackson reads back
- * as doubles.
+ * source_offset, source_timestamp}: the source record's coordinates, its Kafka timestamp included,
+ * which is also the output record's Kafka timestamp. Null fields are written as JSON {@code null}.
+ * For {@link ScoreStatus#WARMUP} events the likelihood, threshold, anomaly flag, tail probability,
+ * model version and score kind are null. {@code log_likelihood} carries the score in nats whatever
+ * its kind: the exact log-likelihood of an SGN-Flow, or a lower bound on it (ELBO or
+ * importance-weighted) of an SGN-VAE, as {@code score_kind} says. Non-finite likelihoods (e.g.
+ * {@code -Infinity} far from the data) are written as the JSON strings {@code "-Infinity"}/{@code
+ * "NaN"}, which Jackson reads back as doubles.
  *
  * <p>A Flink POJO. Not thread-safe.
  */
@@ -33,7 +34,8 @@ import java.util.Objects;
     "score_kind",
     "source_topic",
     "source_partition",
-    "source_offset"
+    "source_offset",
+    "source_timestamp"
 })
 public final class ScoredEvent {
     /** {@value}: the score is the exact log-likelihood {@code log p(x)} of the flow model. */
@@ -83,6 +85,9 @@ public final class ScoredEvent {
 
     @JsonProperty("source_offset")
     private long sourceOffset;
+
+    @JsonProperty("source_timestamp")
+    private long sourceTimestamp = -1;
 
     /** Creates an empty instance (for Flink's POJO serializer and Jackson). */
     public ScoredEvent() {}
@@ -167,6 +172,7 @@ public final class ScoredEvent {
         scored.sourceTopic = event.getTopic();
         scored.sourcePartition = event.getPartition();
         scored.sourceOffset = event.getOffset();
+        scored.sourceTimestamp = event.getSourceTimestamp();
         return scored;
     }
 
@@ -404,6 +410,24 @@ public final class ScoredEvent {
         this.sourceOffset = sourceOffset;
     }
 
+    /**
+     * Returns the Kafka timestamp of the input record.
+     *
+     * @return epoch milliseconds, or {@code -1} when unknown
+     */
+    public long getSourceTimestamp() {
+        return sourceTimestamp;
+    }
+
+    /**
+     * Sets the Kafka timestamp of the input record.
+     *
+     * @param sourceTimestamp epoch milliseconds, or {@code -1}
+     */
+    public void setSourceTimestamp(long sourceTimestamp) {
+        this.sourceTimestamp = sourceTimestamp;
+    }
+
     @Override
     public boolean equals(Object other) {
         if (this == other) {
@@ -416,6 +440,7 @@ public final class ScoredEvent {
         return ts == that.ts
                 && sourcePartition == that.sourcePartition
                 && sourceOffset == that.sourceOffset
+                && sourceTimestamp == that.sourceTimestamp
                 && Objects.equals(id, that.id)
                 && Objects.equals(key, that.key)
                 && Objects.equals(logLikelihood, that.logLikelihood)
@@ -443,7 +468,8 @@ public final class ScoredEvent {
                 scoreKind,
                 sourceTopic,
                 sourcePartition,
-                sourceOffset);
+                sourceOffset,
+                sourceTimestamp);
     }
 
     @Override

@@ -64,6 +64,12 @@ public final class EventParser implements Serializable {
     private static final JsonFactory JSON_FACTORY =
             JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
+    /**
+     * Longest {@code id} or key an event may have: it is copied into the event's scored record,
+     * which must fit in a Kafka record.
+     */
+    public static final int MAX_ID_CHARS = 1024;
+
     /** Longest Jackson error detail, in chars, copied into a dead-letter message. */
     private static final int MAX_ERROR_DETAIL_CHARS = 300;
 
@@ -168,7 +174,8 @@ public final class EventParser implements Serializable {
         String[] names =
                 reader.names == null ? null : Arrays.copyOf(reader.names, reader.featureCount);
         double[] values = Arrays.copyOf(reader.values, reader.featureCount);
-        return ParseResult.ok(
+        return ok(
+                input,
                 new EventRecord(
                         reader.id,
                         reader.key != null ? reader.key : kafkaKey,
@@ -226,7 +233,8 @@ public final class EventParser implements Serializable {
             }
             values[column] = parsed;
         }
-        return ParseResult.ok(
+        return ok(
+                input,
                 new EventRecord(
                         null,
                         kafkaKey,
@@ -237,6 +245,30 @@ public final class EventParser implements Serializable {
                         input.getPartition(),
                         input.getOffset(),
                         text));
+    }
+
+    private static ParseResult ok(KafkaInput input, EventRecord event) {
+        String tooLong = tooLong("field 'id'", event.getId());
+        if (tooLong == null) {
+            tooLong = tooLong("the key", event.getKey());
+        }
+        if (tooLong != null) {
+            return reject(input, event.getRaw(), DeadLetterReason.TOO_LARGE, tooLong);
+        }
+        event.setSourceTimestamp(input.getKafkaTimestamp());
+        return ParseResult.ok(event);
+    }
+
+    private static String tooLong(String what, String value) {
+        if (value == null || value.length() <= MAX_ID_CHARS) {
+            return null;
+        }
+        return what
+                + " has "
+                + value.length()
+                + " characters; at most "
+                + MAX_ID_CHARS
+                + " are carried to the outputs";
     }
 
     private static String columnLabel(int column) {

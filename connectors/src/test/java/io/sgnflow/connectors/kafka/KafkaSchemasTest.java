@@ -22,8 +22,17 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class KafkaSchemasTest {
-    private static final EventRecord EVENT =
-            new EventRecord("e1", "host-7", 10L, null, new double[] {1}, "events", 0, 5L, "{}");
+    private static final long SOURCE_TIMESTAMP = 1_700_000_000_000L;
+
+    private static final EventRecord EVENT = event(10L);
+
+    /** An event with its own time {@code ts}, read from a record the broker stamped earlier. */
+    private static EventRecord event(long ts) {
+        EventRecord event =
+                new EventRecord("e1", "host-7", ts, null, new double[] {1}, "events", 0, 5L, "{}");
+        event.setSourceTimestamp(SOURCE_TIMESTAMP);
+        return event;
+    }
 
     private static final class ListCollector<T> implements Collector<T> {
         final List<T> items = new ArrayList<>();
@@ -113,15 +122,15 @@ class KafkaSchemasTest {
 
         assertThat(record.topic()).isEqualTo("scores");
         assertThat(record.key()).isEqualTo("host-7".getBytes(StandardCharsets.UTF_8));
-        assertThat(record.timestamp()).isEqualTo(scored.getTs());
+        assertThat(record.timestamp()).isEqualTo(SOURCE_TIMESTAMP);
         assertThat(RecordJson.scoredEventFromJson(record.value())).isEqualTo(scored);
     }
 
     @Test
-    void writesUnkeyedScoreWithoutTimestampWhenTheEventTimeIsNegative() {
+    void writesUnkeyedScoreWithoutTimestampWhenTheSourceTimestampIsUnknown() {
         ScoredEvent scored = ScoredEvent.warmup(EVENT);
         scored.setKey(null);
-        scored.setTs(-1L);
+        scored.setSourceTimestamp(-1L);
 
         ProducerRecord<byte[], byte[]> record =
                 new ScoredEventSerializationSchema("scores").serialize(scored, null, 5L);
@@ -131,16 +140,19 @@ class KafkaSchemasTest {
     }
 
     @Test
-    void usesTheEventTimeNotTheTimestampOfATimerThatEmittedTheRecord() {
-        // A record emitted by an end-of-input timer carries Long.MAX_VALUE - 1, which Kafka
-        // rejects as out of range.
-        ScoredEvent scored = ScoredEvent.scored(EVENT, -1.0, -5.0, 0.4, "v1");
+    void usesTheSourceRecordsTimestampNotATimersNorTheEventsOwn() {
+        // A record emitted by an end-of-input timer carries Long.MAX_VALUE - 1, and an event may
+        // claim a time two hours ahead: brokers refuse both (more than an hour ahead by default),
+        // and a sink that cannot write fails its job over and over.
+        long twoHoursAhead = System.currentTimeMillis() + 7_200_000L;
+        ScoredEvent scored = ScoredEvent.scored(event(twoHoursAhead), -1.0, -5.0, 0.4, "v1");
 
         ProducerRecord<byte[], byte[]> record =
                 new ScoredEventSerializationSchema("scores")
                         .serialize(scored, null, Long.MAX_VALUE - 1);
 
-        assertThat(record.timestamp()).isEqualTo(scored.getTs()).isLessThan(Long.MAX_VALUE - 1);
+        assertThat(record.timestamp()).isEqualTo(SOURCE_TIMESTAMP);
+        assertThat(scored.getTs()).isEqualTo(twoHoursAhead);
     }
 
     @Test

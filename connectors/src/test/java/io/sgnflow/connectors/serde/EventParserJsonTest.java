@@ -19,6 +19,55 @@ class EventParserJsonTest {
         return result.deadLetter();
     }
 
+    /** The largest JSON a dead letter may take: Kafka's default record limit, 1 MB. */
+    private static final int KAFKA_RECORD_LIMIT = 1_048_576;
+
+    @Test
+    void anIdTooLongForTheOutputsIsADeadLetterNamingItsLength() {
+        String id = "x".repeat(1_100_000);
+
+        DeadLetterRecord dead = rejected("{\"id\":\"" + id + "\",\"features\":[1,2]}");
+
+        assertThat(dead.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE);
+        assertThat(dead.getMessage())
+                .isEqualTo(
+                        "field 'id' has 1100000 characters; at most 1024 are carried to the outputs");
+        assertThat(RecordJson.toJson(dead).length).isLessThan(KAFKA_RECORD_LIMIT);
+    }
+
+    @Test
+    void aKafkaKeyTooLongForTheOutputsIsADeadLetter() {
+        DeadLetterRecord dead =
+                parser.parse(Inputs.keyedInput("k".repeat(2000), "{\"features\":[1]}"))
+                        .deadLetter();
+
+        assertThat(dead.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE);
+        assertThat(dead.getMessage()).startsWith("the key has 2000 characters");
+    }
+
+    @Test
+    void aHugeRecordLeavesADeadLetterThatFitsInAKafkaRecord() {
+        // 600,000 quotes double when escaped in raw_text: the untruncated dead letter would
+        // exceed 1 MB although the input did not.
+        String quotes = "{\"id\":\"q\",\"features\":[" + "\"".repeat(600_000);
+        String big = "not json " + "x".repeat(1_100_000);
+
+        DeadLetterRecord fromQuotes = rejected(quotes);
+        DeadLetterRecord fromBig = rejected(big);
+
+        for (DeadLetterRecord dead : new DeadLetterRecord[] {fromQuotes, fromBig}) {
+            assertThat(dead.getRawTruncated()).isTrue();
+            assertThat(dead.getRawText()).hasSize(DeadLetterRecord.MAX_RAW_CHARS);
+            assertThat(dead.getMessage())
+                    .hasSizeLessThanOrEqualTo(DeadLetterRecord.MAX_MESSAGE_CHARS);
+            assertThat(RecordJson.toJson(dead).length).isLessThan(KAFKA_RECORD_LIMIT);
+        }
+        assertThat(fromBig.getRawText())
+                .isEqualTo(big.substring(0, DeadLetterRecord.MAX_RAW_CHARS));
+        assertThat(new String(RecordJson.toJson(rejected("{\"features\":[1,\"a\"]}"))))
+                .doesNotContain("raw_truncated");
+    }
+
     @Test
     void parsesFeaturesByNameInRecordOrder() {
         String json =

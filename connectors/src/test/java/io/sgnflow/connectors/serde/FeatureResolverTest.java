@@ -124,7 +124,7 @@ class FeatureResolverTest {
     }
 
     @Test
-    void deadLetterCarriesRawTextCoordinatesAndEventTime() {
+    void deadLetterCarriesRawTextCoordinatesAndTheSourceRecordsTimestamp() {
         String json = "{\"ts\": 5, \"features\": [1]}";
 
         DeadLetterRecord deadLetter = resolveJson(json).deadLetter();
@@ -134,7 +134,8 @@ class FeatureResolverTest {
         assertThat(deadLetter.getTopic()).isEqualTo(Inputs.TOPIC);
         assertThat(deadLetter.getPartition()).isEqualTo(Inputs.PARTITION);
         assertThat(deadLetter.getOffset()).isEqualTo(Inputs.OFFSET);
-        assertThat(deadLetter.getTimestamp()).isEqualTo(5L);
+        // Not the event's own ts (5): the broker accepted the source record's timestamp.
+        assertThat(deadLetter.getTimestamp()).isEqualTo(Inputs.KAFKA_TIMESTAMP);
     }
 
     @Test

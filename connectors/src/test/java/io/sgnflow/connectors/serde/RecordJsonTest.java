@@ -30,6 +30,7 @@ class RecordJsonTest {
 
     @Test
     void writesScoredEventWithSnakeCaseFieldsInOrder() {
+        EVENT.setSourceTimestamp(1_700_000_000_000L);
         ScoredEvent scored = ScoredEvent.scored(EVENT, -12.5, -10.0, 0.003, "v3");
 
         String json = text(RecordJson.toJson(scored));
@@ -41,7 +42,7 @@ class RecordJsonTest {
                                 + "\"tail_probability\":0.003,\"model_version\":\"v3\","
                                 + "\"status\":\"SCORED\",\"score_kind\":\"exact_log_likelihood\","
                                 + "\"source_topic\":\"events\",\"source_partition\":2,"
-                                + "\"source_offset\":99}");
+                                + "\"source_offset\":99,\"source_timestamp\":1700000000000}");
     }
 
     @Test

@@ -145,6 +145,30 @@ public final class KafkaJobWiring {
     }
 
     /**
+     * A job must not write to a topic it reads: a dead letter, say, would come back as input, be
+     * dead-lettered again, larger each time, for ever.
+     *
+     * @return the settings
+     * @throws IllegalArgumentException naming both options and the topic
+     */
+    public static <T extends KafkaJobSettings> T checkNoTopicReadAndWritten(T settings) {
+        for (var write : settings.writeTopics().entrySet()) {
+            String readBy = settings.readTopics().get(write.getKey());
+            if (readBy != null) {
+                throw new IllegalArgumentException(
+                        write.getValue()
+                                + " and "
+                                + readBy
+                                + " both name topic '"
+                                + write.getKey()
+                                + "': the job would read its own output; give them different"
+                                + " topics");
+            }
+        }
+        return settings;
+    }
+
+    /**
      * @return the value, when it is one of {@link #STARTING_OFFSETS}
      * @throws IllegalArgumentException naming the value otherwise
      */

@@ -705,7 +705,7 @@ public final class RetrainConfig implements KafkaJobSettings, Serializable {
             RetrainConfig config = new RetrainConfig(this);
             config.trainingConfig(); // validates the training settings too
             config.vaeConfig();
-            return config;
+            return KafkaJobWiring.checkNoTopicReadAndWritten(config);
         }
 
         private static void require(String value, String what) {

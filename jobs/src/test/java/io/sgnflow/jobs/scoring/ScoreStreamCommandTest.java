@@ -1,6 +1,7 @@
 package io.sgnflow.jobs.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sgnflow.jobs.config.ConfigFileDefaults;
 import java.nio.file.Path;
@@ -25,5 +26,20 @@ class ScoreStreamCommandTest {
         assertThat(c.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(c.transactionTimeoutMs()).isEqualTo(600_000);
         assertThat(c.batchSize()).isEqualTo(256);
+    }
+
+    @Test
+    void aDeadLetterTopicThatIsTheInputTopicIsRefusedNamingBothOptions() {
+        ScoringConfig.Builder builder =
+                ScoringConfig.builder()
+                        .bootstrapServers("127.0.0.1:9092")
+                        .inputTopic("events")
+                        .deadLetterTopic("events");
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "--dead-letter-topic and --input-topic both name topic 'events': the job"
+                                + " would read its own output; give them different topics");
     }
 }

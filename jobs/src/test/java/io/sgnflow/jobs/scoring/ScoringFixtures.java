@@ -109,7 +109,10 @@ final class ScoringFixtures {
 
     static final int BAD_KINDS = 7;
 
-    /** A stream of n events; every 37th is bad, every 101st has ±1e6 values (valid). */
+    /**
+     * A stream of n events; every 37th is bad, every 101st has ±1e6 values and every 103rd an event
+     * time two hours ahead (both valid).
+     */
     static List<Event> stream(int n, long seed, String idPrefix) {
         double[][] rows = normalRows(n, seed);
         List<Event> events = new ArrayList<>();
@@ -122,7 +125,14 @@ final class ScoringFixtures {
                 if (i % 101 == 7) {
                     row = new double[] {1e6, -1e6, 1e6, -1e6, 1e6};
                 }
-                events.add(new Event(id, json(id, row, i % 2 == 0), row));
+                String text = json(id, row, i % 2 == 0);
+                if (i % 103 == 11) {
+                    // An event time two hours ahead, where a broker refuses record timestamps:
+                    // valid input all the same, which must be scored like any other.
+                    long ahead = System.currentTimeMillis() + 7_200_000L;
+                    text = "{\"ts\":" + ahead + "," + text.substring(1);
+                }
+                events.add(new Event(id, text, row));
             }
         }
         return events;

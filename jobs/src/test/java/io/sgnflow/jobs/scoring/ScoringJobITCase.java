@@ -132,6 +132,13 @@ class ScoringJobITCase {
         assertThat(out.deadLetters).allSatisfy(d -> assertThat(d.getMessage()).isNotBlank());
         long anomalies = out.scored.stream().filter(ScoredEvent::getAnomaly).count();
         assertThat(out.anomalies).isEqualTo(anomalies).isPositive();
+        // Events that claim a time two hours ahead were scored, kept their ts, and left with the
+        // source record's Kafka timestamp (the broker would refuse theirs).
+        long now = System.currentTimeMillis();
+        assertThat(out.scored)
+                .filteredOn(s -> s.getTs() > now + 3_600_000L)
+                .hasSizeGreaterThan(50)
+                .allSatisfy(s -> assertThat(s.getSourceTimestamp()).isLessThan(now));
     }
 
     @Test
