@@ -379,12 +379,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Largest |value| a training row may hold: the square of a larger one overflows a double, so no
-     * mean or spread could be computed. Such rows are skipped like rows with non-finite values
-     * (they still score: as the lowest finite log-likelihood).
-     */
-    static final double TOO_LARGE = 1e150;
+    /** See {@link TrainingConfig#MAX_TRAINING_VALUE}. */
+    static final double TOO_LARGE = TrainingConfig.MAX_TRAINING_VALUE;
 
     /** The valid rows without those holding a value beyond {@link #TOO_LARGE}, which are logged. */
     private static double[][] withoutHugeValues(NumericRows rows, List<String> features) {

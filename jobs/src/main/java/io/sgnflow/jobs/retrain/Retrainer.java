@@ -83,7 +83,7 @@ public final class Retrainer {
             probe.setFeatureNames(e.getFeatureNames());
             probe.setValues(e.getValues());
             Resolution r = resolver.resolve(probe);
-            if (!r.isOk() || !allFinite(r.values())) {
+            if (!r.isOk() || !TrainingConfig.trainable(r.values())) {
                 unusable++;
                 continue;
             }
@@ -92,10 +92,12 @@ public final class Retrainer {
         }
         if (unusable > 0) {
             LOG.info(
-                    "{} of {} sampled events left out: other features than {} or not finite",
+                    "{} of {} sampled events left out: other features than {}, or a value not finite"
+                            + " or beyond {} (as training leaves out)",
                     unusable,
                     sample.size(),
-                    names);
+                    names,
+                    TrainingConfig.MAX_TRAINING_VALUE);
         }
 
         int excluded = 0;
@@ -166,6 +168,14 @@ public final class Retrainer {
         }
 
         int holdoutCount = Math.max(1, (int) Math.round(rows.size() * config.holdoutFraction()));
+        if (holdoutCount * config.alpha() < 1) {
+            LOG.warn(
+                    "Only {} held-out events: the threshold, their {}-quantile, is about their"
+                            + " lowest score, so a single outlier among them sets it; larger"
+                            + " windows (or --reservoir-size) give a steadier one",
+                    holdoutCount,
+                    config.alpha());
+        }
         int trainCount = rows.size() - holdoutCount;
         double[][] train = rows.subList(0, trainCount).toArray(new double[0][]);
         double[][] holdout = rows.subList(trainCount, rows.size()).toArray(new double[0][]);
@@ -217,15 +227,6 @@ public final class Retrainer {
             }
         }
         return out;
-    }
-
-    private static boolean allFinite(double[] values) {
-        for (double v : values) {
-            if (!Double.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Feature names of a cold start, or null when the sample is empty. */

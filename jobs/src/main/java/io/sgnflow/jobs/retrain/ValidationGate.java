@@ -1,11 +1,21 @@
 package io.sgnflow.jobs.retrain;
 
+import java.util.Arrays;
+
 /**
- * The validation gate of DESIGN §3: a candidate replaces the current model only when its mean
- * log-likelihood on held-out newest events is finite on every event and not worse than the current
- * model's by more than a tolerance, in nats per dimension. Stateless; no I/O.
+ * The validation gate of DESIGN §3: a candidate replaces the current model only when its
+ * log-likelihood on held-out newest events is finite on every event and its trimmed mean is not
+ * worse than the current model's by more than a tolerance, in nats per dimension.
+ *
+ * <p>Trimmed: each model's lowest {@value #TRIM_FRACTION} of held-out scores are left out of its
+ * mean. One event far out scores around −1e300 under any model and would otherwise decide the
+ * comparison alone (both means equal to the last digit, whatever the models), and a few anomalies
+ * among the held-out events should not either. Stateless; no I/O.
  */
 public final class ValidationGate {
+    /** Share of each model's lowest held-out scores left out of its mean. */
+    public static final double TRIM_FRACTION = 0.05;
+
     private ValidationGate() {}
 
     /**
@@ -24,12 +34,9 @@ public final class ValidationGate {
                     RejectReason.TOO_FEW_EVENTS, "no held-out events", Double.NaN, Double.NaN);
         }
         int nonFinite = 0;
-        double sum = 0;
         for (double v : candidate) {
             if (!Double.isFinite(v)) {
                 nonFinite++;
-            } else {
-                sum += v;
             }
         }
         double currentPerDim = current == null ? Double.NaN : meanPerDim(current, dim);
@@ -44,7 +51,7 @@ public final class ValidationGate {
                     Double.NaN,
                     currentPerDim);
         }
-        double candidatePerDim = sum / candidate.length / dim;
+        double candidatePerDim = meanPerDim(candidate, dim);
         if (current != null && candidatePerDim < currentPerDim - tolerance) {
             return new Decision(
                     RejectReason.WORSE,
@@ -61,16 +68,28 @@ public final class ValidationGate {
         return new Decision(null, "accepted", candidatePerDim, currentPerDim);
     }
 
-    /** Mean per dimension; a non-finite value counts as −∞ (the current model failed there). */
+    /**
+     * Trimmed mean per dimension: the lowest {@link #TRIM_FRACTION} of the values left out (none of
+     * fewer than 1 / TRIM_FRACTION values). A non-finite value counts as −∞ (the model failed
+     * there) and makes the mean −∞.
+     */
     static double meanPerDim(double[] values, int dim) {
-        double sum = 0;
-        for (double v : values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        for (double v : sorted) {
             if (!Double.isFinite(v)) {
                 return Double.NEGATIVE_INFINITY;
             }
-            sum += v;
         }
-        return values.length == 0 ? Double.NaN : sum / values.length / dim;
+        Arrays.sort(sorted);
+        int from = (int) Math.floor(sorted.length * TRIM_FRACTION);
+        double sum = 0;
+        for (int i = from; i < sorted.length; i++) {
+            sum += sorted[i];
+        }
+        return sum / (sorted.length - from) / dim;
     }
 
     /**

@@ -206,6 +206,20 @@ class RetrainerTest {
     }
 
     @Test
+    void anEventTooLargeToTrainOnIsLeftOutAndCannotDragTheThresholdDown() {
+        List<SampledEvent> window = sample(RetrainFixtures.regimeA(400, 12), 0, true);
+        window.add(new SampledEvent(9_999, null, new double[] {1e308, 0.1, 0.1}));
+
+        var outcome =
+                new Retrainer(config().excludeAnomalies(false).build()).retrain(window, v1, 2);
+
+        assertThat(outcome.usableEvents()).isEqualTo(400);
+        assertThat(outcome.published()).as(outcome.message()).isTrue();
+        assertThat(outcome.model().threshold().threshold())
+                .isGreaterThan(v1.threshold().threshold() - 50);
+    }
+
+    @Test
     void nonFiniteAndMismatchedEventsAreLeftOut() {
         List<SampledEvent> window = sample(RetrainFixtures.regimeA(300, 10), 0, true);
         window.add(new SampledEvent(1, null, new double[] {1, Double.NaN, 2}));

@@ -38,6 +38,23 @@ public final class TrainingConfig {
         }
     }
 
+    /**
+     * Largest |value| a training row may hold: the square of a larger one overflows a double, so no
+     * mean or spread could be computed. Callers leave such rows out as they do rows with non-finite
+     * values (they still score, as the lowest finite log-likelihood).
+     */
+    public static final double MAX_TRAINING_VALUE = 1e150;
+
+    /** Whether every value of a row is finite and within {@link #MAX_TRAINING_VALUE}. */
+    public static boolean trainable(double[] row) {
+        for (double v : row) {
+            if (!(Math.abs(v) <= MAX_TRAINING_VALUE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Default anomaly quantile α. */
     public static final double DEFAULT_ALPHA = 0.01;
 
