@@ -87,10 +87,17 @@ final class CliFiles {
      * {@code --exclude-columns}: a column the model does not know usually means a model trained on
      * other data, which would otherwise be scored silently on a subset of the columns.
      *
-     * @throws IllegalArgumentException naming the unexpected columns and the model's features
+     * @throws IllegalArgumentException naming the unexpected columns and the model's features, or a
+     *     label column that is a model feature
      */
     static List<String> otherColumns(
             CsvTable table, Path data, DensityModel model, String label, List<String> excluded) {
+        if (label != null && model.featureNames().contains(label)) {
+            throw new IllegalArgumentException(
+                    "--label-column: '"
+                            + label
+                            + "' is a feature of the model; the label must be another column");
+        }
         List<String> other = table.otherColumns(model.featureNames(), label);
         List<String> unexpected = new ArrayList<>(other);
         unexpected.removeAll(excluded);
@@ -120,6 +127,9 @@ final class CliFiles {
      * @throws IllegalArgumentException naming the option, the path and the problem
      */
     static void prepareOutput(String option, Path path, Path... inputs) throws IOException {
+        if (path.toString().isBlank()) {
+            throw new IllegalArgumentException(option + ": the path is empty");
+        }
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException(option + ": " + path + " is a directory");
         }

@@ -3,6 +3,7 @@ package io.sgnflow.jobs.kafka;
 import io.sgnflow.connectors.kafka.KafkaInputSource;
 import io.sgnflow.connectors.kafka.KafkaSinks;
 import io.sgnflow.connectors.record.KafkaInput;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -145,13 +146,26 @@ public final class KafkaJobWiring {
     }
 
     /**
-     * A job must not write to a topic it reads: a dead letter, say, would come back as input, be
-     * dead-lettered again, larger each time, for ever.
+     * The checks both jobs' settings share: event-time bounds, and no topic both read and written
+     * (a dead letter, say, would come back as input and be dead-lettered again, larger each time,
+     * for ever).
      *
      * @return the settings
-     * @throws IllegalArgumentException naming both options and the topic
+     * @throws IllegalArgumentException naming the option(s) and the value
      */
-    public static <T extends KafkaJobSettings> T checkNoTopicReadAndWritten(T settings) {
+    public static <T extends KafkaJobSettings> T checkShared(T settings) {
+        Duration outOfOrderness = settings.outOfOrderness();
+        if (outOfOrderness == null || outOfOrderness.isNegative()) {
+            throw new IllegalArgumentException(
+                    "--out-of-orderness-ms must be >= 0, was "
+                            + (outOfOrderness == null ? "unset" : outOfOrderness.toMillis()));
+        }
+        Duration idleness = settings.idleness();
+        if (idleness == null || idleness.toMillis() < 1) {
+            throw new IllegalArgumentException(
+                    "--idleness-ms must be >= 1, was "
+                            + (idleness == null ? "unset" : idleness.toMillis()));
+        }
         for (var write : settings.writeTopics().entrySet()) {
             String readBy = settings.readTopics().get(write.getKey());
             if (readBy != null) {

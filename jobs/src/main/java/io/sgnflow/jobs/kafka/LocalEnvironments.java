@@ -3,11 +3,13 @@ package io.sgnflow.jobs.kafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
@@ -54,6 +56,40 @@ public final class LocalEnvironments {
             return StreamExecutionEnvironment.createLocalEnvironment(conf);
         }
         return env;
+    }
+
+    /** Adds a job to an environment (it throws what the job's checks throw). */
+    @FunctionalInterface
+    public interface JobBuilder {
+        void build(StreamExecutionEnvironment env) throws Exception;
+    }
+
+    /**
+     * Builds and runs a job from its command: on the cluster it was submitted to, else locally on
+     * 127.0.0.1 ({@link #forJob()}). Detached, it returns once the job is submitted, which only a
+     * cluster can keep running: a local job would end with this JVM.
+     *
+     * @return the summary JSON: command, job name and id (and run time when not detached)
+     * @throws IllegalArgumentException for {@code detached} without a cluster, or a bad setting
+     */
+    public static String runJob(String command, String jobName, boolean detached, JobBuilder job)
+            throws Exception {
+        if (detached
+                && StreamExecutionEnvironment.getExecutionEnvironment()
+                        instanceof LocalStreamEnvironment) {
+            throw new IllegalArgumentException(
+                    "--detached needs a Flink cluster (submit the job jar with `flink run` or the"
+                            + " REST API); run here, the job would end with this JVM");
+        }
+        StreamExecutionEnvironment env = forJob();
+        job.build(env);
+        String prefix = "{\"command\":\"" + command + "\",\"job\":\"" + jobName + "\",\"jobId\":\"";
+        if (detached) {
+            JobClient client = env.executeAsync(jobName);
+            return prefix + client.getJobID() + "\"}";
+        }
+        JobExecutionResult result = env.execute(jobName);
+        return prefix + result.getJobID() + "\",\"runtimeMs\":" + result.getNetRuntime() + "}";
     }
 
     /**

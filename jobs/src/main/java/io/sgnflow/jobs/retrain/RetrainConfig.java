@@ -653,11 +653,6 @@ public final class RetrainConfig implements KafkaJobSettings, Serializable {
                                 + windowSlide.toMillis()
                                 + " ms");
             }
-            check(
-                    outOfOrderness != null && !outOfOrderness.isNegative(),
-                    "out-of-orderness",
-                    outOfOrderness);
-            check(idleness != null && !idleness.isNegative(), "idleness", idleness);
             check(keepVersions >= 1, "--keep-versions (>= 1)", keepVersions);
             check(parallelism >= 1, "--parallelism (>= 1)", parallelism);
             check(
@@ -705,7 +700,7 @@ public final class RetrainConfig implements KafkaJobSettings, Serializable {
             RetrainConfig config = new RetrainConfig(this);
             config.trainingConfig(); // validates the training settings too
             config.vaeConfig();
-            return KafkaJobWiring.checkNoTopicReadAndWritten(config);
+            return KafkaJobWiring.checkShared(config);
         }
 
         private static void require(String value, String what) {

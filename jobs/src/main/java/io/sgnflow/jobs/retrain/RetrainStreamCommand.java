@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -359,22 +357,12 @@ public final class RetrainStreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RetrainConfig config = toConfig();
-        StreamExecutionEnvironment env = LocalEnvironments.forJob();
-        RetrainingJob.build(env, config);
-        String summary;
-        if (detached) {
-            JobClient client = env.executeAsync("sgn-retrain");
-            summary = "{\"job\":\"sgn-retrain\",\"jobId\":\"" + client.getJobID() + "\"}";
-        } else {
-            var result = env.execute("sgn-retrain");
-            summary =
-                    "{\"job\":\"sgn-retrain\",\"jobId\":\""
-                            + result.getJobID()
-                            + "\",\"runtimeMs\":"
-                            + result.getNetRuntime()
-                            + "}";
-        }
-        System.out.println(summary);
+        System.out.println(
+                LocalEnvironments.runJob(
+                        "retrain-stream",
+                        "sgn-retrain",
+                        detached,
+                        env -> RetrainingJob.build(env, config)));
         return 0;
     }
 }

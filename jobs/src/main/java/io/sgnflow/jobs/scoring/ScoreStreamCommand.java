@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -197,22 +195,12 @@ public final class ScoreStreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ScoringConfig config = toConfig();
-        StreamExecutionEnvironment env = LocalEnvironments.forJob();
-        ScoringJob.build(env, config);
-        String summary;
-        if (detached) {
-            JobClient client = env.executeAsync("sgn-scoring");
-            summary = "{\"job\":\"sgn-scoring\",\"jobId\":\"" + client.getJobID() + "\"}";
-        } else {
-            var result = env.execute("sgn-scoring");
-            summary =
-                    "{\"job\":\"sgn-scoring\",\"jobId\":\""
-                            + result.getJobID()
-                            + "\",\"runtimeMs\":"
-                            + result.getNetRuntime()
-                            + "}";
-        }
-        System.out.println(summary);
+        System.out.println(
+                LocalEnvironments.runJob(
+                        "score-stream",
+                        "sgn-scoring",
+                        detached,
+                        env -> ScoringJob.build(env, config)));
         return 0;
     }
 }

@@ -350,7 +350,7 @@ public final class ScoringConfig implements KafkaJobSettings, Serializable {
             check(batchSize >= 1 && batchSize <= 100_000, "batch size (1..100000)", batchSize);
             check(batchMaxWaitMs >= 1, "batch max wait ms", batchMaxWaitMs);
             Objects.requireNonNull(eventFormat, "event format");
-            return KafkaJobWiring.checkNoTopicReadAndWritten(new ScoringConfig(this));
+            return KafkaJobWiring.checkShared(new ScoringConfig(this));
         }
 
         private static void require(String value, String what) {

@@ -111,6 +111,26 @@ public final class FaultCheck implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (var option :
+                List.of(
+                        java.util.Map.entry("--events", events),
+                        java.util.Map.entry("--rate", rate),
+                        java.util.Map.entry("--partitions", partitions),
+                        java.util.Map.entry("--timeout-s", timeoutSeconds))) {
+            if (option.getValue() < 1) {
+                throw new IllegalArgumentException(
+                        option.getKey() + " must be >= 1, was " + option.getValue());
+            }
+        }
+        try {
+            return run();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IllegalArgumentException(
+                    "Kafka at --bootstrap-servers " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int run() throws Exception {
         switch (action) {
             case "topics":
                 topics();

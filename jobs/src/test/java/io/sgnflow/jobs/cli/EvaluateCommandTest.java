@@ -27,6 +27,18 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void aLabelColumnThatIsAModelFeatureIsRefused() throws Exception {
+        Path data = TestData.write(dir.resolve("test.csv"), TestData.rows(20, 2, 23));
+
+        CliRun run =
+                CliRun.of("evaluate", "--model", model, "--data", data, "--label-column", "f0");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(SgnCli.EXIT_BAD_INPUT);
+        assertThat(run.json().path("error").asText())
+                .contains("--label-column: 'f0' is a feature of the model");
+    }
+
+    @Test
     void reportsMetricsThatMatchTheScoresOfTheScoreCommand() throws Exception {
         Path data = TestData.write(dir.resolve("test.csv"), TestData.rows(200, 12, 22));
         Path scores = dir.resolve("scores.csv");

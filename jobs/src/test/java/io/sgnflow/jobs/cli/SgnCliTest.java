@@ -51,6 +51,23 @@ class SgnCliTest {
     }
 
     @Test
+    void refusesToDetachAJobThatWouldDieWithThisJvm() {
+        String[] common = {
+            "--bootstrap-servers", "127.0.0.1:9", "--input-topic", "e", "--detached"
+        };
+        for (List<String> command :
+                List.of(
+                        List.of("score-stream"),
+                        List.of("retrain-stream", "--model-store", "file:///tmp/sgn-unused"))) {
+            CliRun run = CliRun.of(command, (Object[]) common);
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(SgnCli.EXIT_BAD_INPUT);
+            assertThat(run.json().path("error").asText())
+                    .contains("--detached needs a Flink cluster");
+        }
+    }
+
+    @Test
     void rejectsAnUnknownOptionWithExitCode2NamingIt() {
         CliRun run = CliRun.of("sample", "--model", "m", "--n", "1", "--out", "o", "--bogus");
 

@@ -418,9 +418,11 @@ public final class TrainingConfig {
                     String.valueOf(spectralBound));
             check(epochs >= 1, "epochs", String.valueOf(epochs));
             check(batchSize >= 1, "batch size", String.valueOf(batchSize));
+            // Adam moves each weight by about the learning rate per step: beyond 1 a step jumps
+            // across the whole stable region of the networks.
             check(
-                    learningRate > 0 && Double.isFinite(learningRate),
-                    "learning rate",
+                    learningRate > 0 && learningRate <= 1,
+                    "learning rate (0 < rate <= 1)",
                     String.valueOf(learningRate));
             check(
                     terminalLearningRateScale >= 0 && Double.isFinite(terminalLearningRateScale),
