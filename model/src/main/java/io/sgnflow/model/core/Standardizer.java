@@ -17,6 +17,13 @@ public final class Standardizer {
     /** Scale given to a feature that never varied in training, relative to max(1, |μ|). */
     public static final double CONSTANT_SCALE_FLOOR = 1e-6;
 
+    /**
+     * Largest |mean| and scale: those of data whose values stay within 1e150, the most training
+     * takes ({@code TrainingConfig.MAX_TRAINING_VALUE}). Beyond it sampling and the
+     * finite-difference checks overflow.
+     */
+    public static final double MAX_MAGNITUDE = 1e150;
+
     private final double[] mean;
     private final double[] scale;
     private final boolean[] constant;
@@ -32,7 +39,8 @@ public final class Standardizer {
                             + constant.length);
         }
         for (int i = 0; i < scale.length; i++) {
-            if (!(scale[i] > 0) || !Double.isFinite(scale[i]) || !Double.isFinite(mean[i])) {
+            if (!(scale[i] > 0 && scale[i] <= MAX_MAGNITUDE)
+                    || !(Math.abs(mean[i]) <= MAX_MAGNITUDE)) {
                 throw new IllegalArgumentException(
                         "feature "
                                 + i
@@ -40,7 +48,9 @@ public final class Standardizer {
                                 + mean[i]
                                 + " and scale "
                                 + scale[i]
-                                + "; both must be finite and the scale positive");
+                                + "; both must be within "
+                                + MAX_MAGNITUDE
+                                + " in magnitude and the scale positive");
             }
         }
         this.mean = mean.clone();

@@ -397,7 +397,7 @@ public final class ModelFile {
 
     private static SgnFlowModel parseFlow(JsonNode body) {
         JsonNode a = required(body, "architecture");
-        FlowArchitecture arch = parseCore(a, (int) integer(a, "dim"));
+        FlowArchitecture arch = parseCore(a, intField(a, "dim"));
         agrees(a, "half", arch.half());
         agrees(a, "casimirDim", arch.casimirDim());
         agrees(a, "parameterCount", arch.parameterCount());
@@ -407,7 +407,7 @@ public final class ModelFile {
                 text(body, "createdAt"),
                 featureNames(body),
                 arch,
-                ints(required(a, "permutation")),
+                ints(a, "permutation"),
                 doubles(required(body, "parameters"), "parameters"),
                 standardizer(body),
                 threshold(body),
@@ -416,15 +416,15 @@ public final class ModelFile {
 
     private static SgnVaeModel parseVae(JsonNode body) {
         JsonNode a = required(body, "architecture");
-        int latent = (int) integer(a, "latentDim");
+        int latent = intField(a, "latentDim");
         FlowArchitecture core = parseCore(required(a, "core"), latent);
         agreesDouble(required(a, "core"), "stepSizeMax", core.stepSizeMax());
         VaeArchitecture arch =
                 new VaeArchitecture(
-                        a.path("dim").asInt(-1),
+                        intField(a, "dim"),
                         latent,
-                        ints(required(a, "encoderWidths")),
-                        ints(required(a, "decoderWidths")),
+                        ints(a, "encoderWidths"),
+                        ints(a, "decoderWidths"),
                         core.activation(),
                         core);
         agrees(a, "parameterCount", arch.parameterCount());
@@ -432,8 +432,8 @@ public final class ModelFile {
         VaeScoring scoring =
                 new VaeScoring(
                         ScoreKind.parse(text(sc, "kind")),
-                        required(sc, "samples").asInt(-1),
-                        required(sc, "noiseSeed").asLong());
+                        intField(sc, "samples"),
+                        integer(sc, "noiseSeed"));
         return new SgnVaeModel(
                 integer(body, "version"),
                 text(body, "createdAt"),
@@ -449,16 +449,25 @@ public final class ModelFile {
     private static FlowArchitecture parseCore(JsonNode a, int dim) {
         return new FlowArchitecture(
                 dim,
-                ints(required(a, "hiddenWidths")),
+                ints(a, "hiddenWidths"),
                 Activation.parse(text(a, "activation")),
-                (int) integer(a, "steps"),
-                required(a, "outputNormBound").asDouble(),
-                required(a, "spectralBound").asDouble());
+                intField(a, "steps"),
+                real(a, "outputNormBound"),
+                real(a, "spectralBound"));
     }
 
     private static List<String> featureNames(JsonNode body) {
         List<String> names = new ArrayList<>();
-        for (JsonNode n : required(body, "features")) {
+        JsonNode features = required(body, "features");
+        if (!features.isArray()) {
+            throw new IllegalArgumentException(
+                    "field 'features' is " + features + ", not an array");
+        }
+        for (JsonNode n : features) {
+            if (!n.isTextual() || n.asText().isBlank()) {
+                throw new IllegalArgumentException(
+                        "feature name " + n + " is not a non-empty string");
+            }
             names.add(n.asText());
         }
         return names;
@@ -470,7 +479,7 @@ public final class ModelFile {
         double[] scale = doubles(required(pre, "scale"), "preprocessing.scale");
         boolean[] constant = new boolean[mean.length];
         for (JsonNode c : required(pre, "constantFeatures")) {
-            int idx = c.asInt(-1);
+            int idx = c.isIntegralNumber() && c.canConvertToInt() ? c.asInt() : -1;
             if (idx < 0 || idx >= constant.length) {
                 throw new IllegalArgumentException("constant feature index " + c + " out of range");
             }
@@ -481,7 +490,7 @@ public final class ModelFile {
 
     private static AnomalyThreshold threshold(JsonNode body) {
         JsonNode t = required(body, "threshold");
-        double tau = required(t, "logLikelihood").asDouble();
+        double tau = real(t, "logLikelihood");
         double[] sample = doubles(required(t, "validationLogLikelihoods"), "threshold sample");
         // τ is a quantile of the validation scores, whose extremes the sample keeps.
         if (sample.length > 0 && (tau < sample[0] || tau > sample[sample.length - 1])) {
@@ -494,17 +503,37 @@ public final class ModelFile {
                             + sample[sample.length - 1]
                             + "]");
         }
-        return new AnomalyThreshold(required(t, "alpha").asDouble(), tau, sample);
+        return new AnomalyThreshold(real(t, "alpha"), tau, sample);
     }
 
     /** A field that must be an integral JSON number. */
     private static long integer(JsonNode node, String field) {
         JsonNode v = required(node, field);
-        if (!v.isIntegralNumber()) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
             throw new IllegalArgumentException(
-                    "field '" + field + "' is " + v + ", not an integer");
+                    "field '" + field + "' is " + v + ", not a 64-bit integer");
         }
         return v.asLong();
+    }
+
+    /** A field that must be an integral JSON number within int range. */
+    private static int intField(JsonNode node, String field) {
+        JsonNode v = required(node, field);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new IllegalArgumentException(
+                    "field '" + field + "' is " + v + ", not a 32-bit integer");
+        }
+        return v.asInt();
+    }
+
+    /** A field that must be a finite JSON number. */
+    private static double real(JsonNode node, String field) {
+        JsonNode v = required(node, field);
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw new IllegalArgumentException(
+                    "field '" + field + "' is " + v + ", not a finite number");
+        }
+        return v.asDouble();
     }
 
     /** A stored derived figure must equal what the architecture gives. */
@@ -522,7 +551,7 @@ public final class ModelFile {
     }
 
     private static void agreesDouble(JsonNode node, String field, double expected) {
-        double stored = required(node, field).asDouble();
+        double stored = real(node, field);
         if (Math.abs(stored - expected) > 1e-12 * Math.max(1, Math.abs(expected))) {
             throw new IllegalArgumentException(
                     "field '"
@@ -599,13 +628,28 @@ public final class ModelFile {
     }
 
     private static String text(JsonNode node, String field) {
-        return required(node, field).asText();
+        JsonNode v = required(node, field);
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("field '" + field + "' is " + v + ", not a string");
+        }
+        return v.asText();
     }
 
-    private static int[] ints(JsonNode array) {
+    /** An array field of 32-bit integers. */
+    private static int[] ints(JsonNode node, String field) {
+        JsonNode array = required(node, field);
+        if (!array.isArray()) {
+            throw new IllegalArgumentException(
+                    "field '" + field + "' is " + array + ", not an array");
+        }
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asInt();
+            JsonNode v = array.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw new IllegalArgumentException(
+                        field + "[" + i + "] is " + v + ", not a 32-bit integer");
+            }
+            out[i] = v.asInt();
         }
         return out;
     }

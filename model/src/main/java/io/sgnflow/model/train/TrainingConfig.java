@@ -1,6 +1,7 @@
 package io.sgnflow.model.train;
 
 import io.sgnflow.model.core.Activation;
+import io.sgnflow.model.core.Standardizer;
 import java.util.Arrays;
 
 /**
@@ -43,7 +44,7 @@ public final class TrainingConfig {
      * mean or spread could be computed. Callers leave such rows out as they do rows with non-finite
      * values (they still score, as the lowest finite log-likelihood).
      */
-    public static final double MAX_TRAINING_VALUE = 1e150;
+    public static final double MAX_TRAINING_VALUE = Standardizer.MAX_MAGNITUDE;
 
     /** Whether every value of a row is finite and within {@link #MAX_TRAINING_VALUE}. */
     public static boolean trainable(double[] row) {

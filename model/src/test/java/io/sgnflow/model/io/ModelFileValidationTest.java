@@ -93,7 +93,36 @@ class ModelFileValidationTest {
     @Test
     void rehashedBodiesWithWrongTypesOrContradictoryFiguresAreRejectedNamingTheField()
             throws Exception {
-        assertRejected(b -> b.put("version", "x"), "field 'version' is \"x\", not an integer");
+        assertRejected(
+                b -> b.put("version", "x"), "field 'version' is \"x\", not a 64-bit integer");
+        assertRejected(
+                b -> b.put("version", new java.math.BigInteger("92233720368547758070")),
+                "field 'version' is 92233720368547758070, not a 64-bit integer");
+        assertRejected(b -> b.put("createdAt", 12), "field 'createdAt' is 12, not a string");
+        assertRejected(
+                b -> ((ObjectNode) b.get("threshold")).put("alpha", "abc"),
+                "field 'alpha' is \"abc\", not a finite number");
+        assertRejected(
+                b -> ((ArrayNode) b.get("features")).set(0, JSON.getNodeFactory().nullNode()),
+                "feature name null is not a non-empty string");
+        assertRejected(
+                b -> ((ArrayNode) b.get("features")).set(1, JSON.getNodeFactory().textNode("")),
+                "feature name \"\" is not a non-empty string");
+        assertRejected(
+                b ->
+                        ((ArrayNode) b.get("architecture").get("hiddenWidths"))
+                                .set(0, JSON.getNodeFactory().numberNode(8.7)),
+                "hiddenWidths[0] is 8.7, not a 32-bit integer");
+        assertRejected(
+                b ->
+                        ((ArrayNode) b.get("architecture").get("permutation"))
+                                .set(0, JSON.getNodeFactory().textNode("0")),
+                "permutation[0] is \"0\", not a 32-bit integer");
+        assertRejected(
+                b ->
+                        ((ArrayNode) b.get("preprocessing").get("scale"))
+                                .set(0, JSON.getNodeFactory().numberNode(1e308)),
+                "must be within 1.0E150 in magnitude");
         assertRejected(
                 b -> ((ObjectNode) b.get("architecture")).put("half", 7),
                 "field 'half' is 7 but the architecture gives 2");
