@@ -189,7 +189,8 @@ public final class EventParser implements Serializable {
     }
 
     private static ParseResult parseCsv(KafkaInput input, String text, String kafkaKey) {
-        String line = text.strip();
+        // As CSV files are read: a byte-order mark is dropped and a cell may be quoted.
+        String line = (text.startsWith("\uFEFF") ? text.substring(1) : text).strip();
         if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
             return reject(
                     input,
@@ -213,6 +214,9 @@ public final class EventParser implements Serializable {
             }
             String cell = line.substring(start, end).trim();
             start = end + 1;
+            if (cell.length() >= 2 && cell.startsWith("\"") && cell.endsWith("\"")) {
+                cell = cell.substring(1, cell.length() - 1).trim();
+            }
 
             double parsed;
             try {

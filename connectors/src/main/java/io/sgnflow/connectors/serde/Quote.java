@@ -1,7 +1,10 @@
 package io.sgnflow.connectors.serde;
 
-/** Quoting of untrusted names and values inside dead-letter messages. Stateless. */
-final class Quote {
+/**
+ * Quoting of untrusted names and values inside messages (dead letters, rejected CSV rows): cut to
+ * {@value #MAX_CHARS} characters, so a 50 MB cell never makes a 50 MB message. Stateless.
+ */
+public final class Quote {
     /** Longest name or value, in chars, copied into a message before it is cut with "...". */
     static final int MAX_CHARS = 64;
 
@@ -18,7 +21,7 @@ final class Quote {
     }
 
     /** Returns {@code text} cut to {@value #MAX_CHARS} chars, without quotes or escaping. */
-    static String abbreviate(String text) {
+    public static String abbreviate(String text) {
         return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS) + "...";
     }
 

@@ -30,6 +30,13 @@ class EventParserCsvTest {
     }
 
     @Test
+    void readsAByteOrderMarkAndQuotedCellsAsCsvFilesAre() {
+        EventRecord event = parser.parse(input("\uFEFF0.1,\"2\", \" -3e1 \"")).event();
+
+        assertThat(event.getValues()).containsExactly(0.1, 2.0, -30.0);
+    }
+
+    @Test
     void takesKeyFromKafkaRecord() {
         assertThat(parser.parse(Inputs.keyedInput("host-1", "1,2")).event().getKey())
                 .isEqualTo("host-1");

@@ -1,6 +1,7 @@
 package io.sgnflow.jobs.data;
 
 import io.sgnflow.connectors.serde.Numbers;
+import io.sgnflow.connectors.serde.Quote;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -442,7 +443,7 @@ public final class CsvTable {
                             "column '"
                                     + labelColumn
                                     + "': '"
-                                    + text
+                                    + Quote.abbreviate(text)
                                     + "' is not a label (expected 0 or 1)";
                 } else {
                     labels[i] = label;
@@ -466,10 +467,16 @@ public final class CsvTable {
         try {
             value = Numbers.parseDecimal(text.strip());
         } catch (NumberFormatException e) {
-            return "column '" + column + "': '" + text + "' is not a number";
+            return "column '" + column + "': '" + Quote.abbreviate(text) + "' is not a number";
         }
         if (!Double.isFinite(value)) {
-            return "column '" + column + "': '" + text.strip() + "' is not finite";
+            String shown = Quote.abbreviate(text.strip());
+            boolean overflow = !Double.isNaN(value) && shown.chars().anyMatch(Character::isDigit);
+            return "column '"
+                    + column
+                    + "': '"
+                    + shown
+                    + (overflow ? "' overflows a double" : "' is not finite");
         }
         return null;
     }

@@ -139,6 +139,21 @@ class CsvTableTest {
     }
 
     @Test
+    void anOverflowingNumberIsNamedAsSuchAndAHugeCellIsCutInTheMessage() {
+        String huge = "9".repeat(5_000_000);
+        CsvTable table = CsvTable.parse("a,b\n1e400,2\n" + huge + ",2\n1," + huge + "x\n", "mem");
+
+        NumericRows rows = table.numeric(List.of("a", "b"), null);
+
+        assertThat(rows.errors())
+                .containsExactly(
+                        new RowError(2, "column 'a': '1e400' overflows a double"),
+                        new RowError(
+                                3, "column 'a': '" + "9".repeat(64) + "...' overflows a double"),
+                        new RowError(4, "column 'b': '" + "9".repeat(64) + "...' is not a number"));
+    }
+
+    @Test
     void rejectsRowsWithAReasonNamingColumnAndValue() {
         CsvTable table =
                 CsvTable.parse(
