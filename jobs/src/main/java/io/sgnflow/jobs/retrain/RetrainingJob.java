@@ -112,12 +112,18 @@ public final class RetrainingJob {
         SingleOutputStreamOperator<byte[]> models =
                 sampled.keyBy(e -> 0)
                         .window(windows(config))
+                        .sideOutputLateData(LateEvents.TAG)
                         .aggregate(
                                 new ReservoirAggregate(config.reservoirSize(), config.seed()),
                                 new RetrainWindowFunction(config, initialModel))
                         .name("retrain")
                         .uid("retrain")
                         .setParallelism(1);
+        models.getSideOutput(LateEvents.TAG)
+                .process(new LateEvents())
+                .name("late-events")
+                .uid("late-events")
+                .setParallelism(1);
 
         models.sinkTo(
                         KafkaJobWiring.sink(

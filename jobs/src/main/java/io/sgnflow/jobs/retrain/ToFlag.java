@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the scoring job's scored records into flags: one {@link SampledEvent#flag} per record with
  * {@code anomaly = true}, at the coordinates of the event it scored and with that event's time (the
- * scored record's Kafka timestamp is the event's), so flag and event fall into the same window.
- * Other records, and records that are not scored-event JSON, yield nothing (the latter are counted
- * in {@code unreadableScores}).
+ * scored record's Kafka timestamp is its source record's), so flag and event fall into the same
+ * window. Other records, and records that are not scored-event JSON, yield nothing (the latter are
+ * counted in {@code unreadableScores}).
  */
 final class ToFlag extends ProcessFunction<KafkaInput, SampledEvent> {
     private static final long serialVersionUID = 1L;

@@ -9,6 +9,7 @@ import io.sgnflow.connectors.serde.RecordJson;
 import io.sgnflow.jobs.kafka.EmbeddedKafkaBroker;
 import io.sgnflow.jobs.scoring.ScoringConfig;
 import io.sgnflow.jobs.scoring.ScoringJob;
+import io.sgnflow.jobs.testing.FlinkRest;
 import io.sgnflow.jobs.testing.KafkaTestClient;
 import io.sgnflow.jobs.testing.LocalFlink;
 import io.sgnflow.model.SgnFlowModel;
@@ -20,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -289,7 +292,8 @@ class RetrainingJobITCase {
     }
 
     @Test
-    void windowsCloseOnAThreePartitionTopicWithDataInOnlyOnePartition() throws Exception {
+    void windowsCloseOnAThreePartitionTopicWithDataInOnlyOnePartitionAndLateEventsAreCounted(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
         // Unbounded: only idleness lets the empty partitions stop holding back event time.
         RetrainConfig config = retrain("onepart", 3).bounded(false).build();
         List<RetrainFixtures.Event> events = new ArrayList<>();
@@ -313,6 +317,21 @@ class RetrainingJobITCase {
             SgnFlowModel first = ModelFile.fromBytes(models.get(0).value());
             assertThat(first.version()).isEqualTo(1);
             assertThat(first.featureNames()).isEqualTo(RetrainFixtures.FEATURES);
+
+            // Events of the closed first window, arriving now: late, counted, not trained on.
+            RetrainFixtures.produce(
+                    kafka.bootstrapServers(),
+                    "onepart-events",
+                    1,
+                    RetrainFixtures.events(
+                            "late", RetrainFixtures.regimeA(7, 33), t0 + MINUTE / 2, 1000));
+            new FlinkRest(cluster)
+                    .awaitMetric(
+                            job.getJobID(),
+                            "lateEvents",
+                            "sum",
+                            v -> v == 7,
+                            Duration.ofSeconds(60));
         } finally {
             job.cancel().get();
         }
