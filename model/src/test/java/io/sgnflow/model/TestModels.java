@@ -78,7 +78,7 @@ public final class TestModels {
     }
 
     /** A random permutation, so that every test also exercises the terminal map's P. */
-    static int[] shuffled(int d, Random random) {
+    public static int[] shuffled(int d, Random random) {
         int[] permutation = TerminalMap.identity(d);
         for (int i = d - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);

@@ -7,13 +7,13 @@ import io.sgnflow.jobs.eval.DetectionMetrics;
 import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.DensityScorer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,14 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Also report the point-adjusted F1 (time-series convention).")
     boolean pointAdjust;
 
-    @Option(
-            names = "--exclude-columns",
-            split = ",",
-            paramLabel = "NAME",
-            description =
-                    "Columns that are neither model features nor the label; any other column the"
-                            + " model does not know is an error.")
-    List<String> excludeColumns = new ArrayList<>();
+    @Mixin ExcludedColumns excluded;
 
     @Override
     public Integer call() throws Exception {
@@ -85,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     "--data: " + data + " lacks the model features " + missing);
         }
         List<String> ignored =
-                CliFiles.otherColumns(table, data, model, labelColumn, excludeColumns);
+                CliFiles.otherColumns(table, data, model, labelColumn, excluded.names);
         if (!ignored.isEmpty()) {
             LOG.info("Leaving out the columns {} of {} (--exclude-columns)", ignored, data);
         }

@@ -19,6 +19,7 @@ import org.apache.commons.csv.CSVPrinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,14 +67,7 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Label column to copy (default: 'label' when the header has it).")
     String labelColumn;
 
-    @Option(
-            names = "--exclude-columns",
-            split = ",",
-            paramLabel = "NAME",
-            description =
-                    "Columns that are neither model features nor the label; any other column the"
-                            + " model does not know is an error.")
-    List<String> excludeColumns = new ArrayList<>();
+    @Mixin ExcludedColumns excluded;
 
     @Override
     public Integer call() throws Exception {
@@ -94,7 +88,7 @@ final class ScoreCommand implements Callable<Integer> {
                             + ")");
         }
         String label = CliFiles.labelColumn(table, labelColumn);
-        List<String> ignored = CliFiles.otherColumns(table, data, model, label, excludeColumns);
+        List<String> ignored = CliFiles.otherColumns(table, data, model, label, excluded.names);
         if (!ignored.isEmpty()) {
             LOG.info("Leaving out the columns {} of {} (--exclude-columns)", ignored, data);
         }

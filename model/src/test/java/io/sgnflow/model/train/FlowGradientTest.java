@@ -35,7 +35,7 @@ class FlowGradientTest {
         FlowArchitecture arch = TestModels.architecture(dim, steps, act, hidden);
         Random random = new Random(11);
         double[] params = TestModels.randomParameters(arch, random);
-        int[] perm = shuffledPermutation(dim, random);
+        int[] perm = TestModels.shuffled(dim, random);
         double[][] batch = new double[3][dim];
         for (double[] y : batch) {
             for (int i = 0; i < dim; i++) {
@@ -79,7 +79,7 @@ class FlowGradientTest {
         FlowArchitecture arch = TestModels.architecture(dim, steps, act, hidden);
         Random random = new Random(17);
         double[] params = TestModels.randomParameters(arch, random);
-        int[] perm = shuffledPermutation(dim, random);
+        int[] perm = TestModels.shuffled(dim, random);
         boolean[] constant = new boolean[dim];
         constant[dim - 1] = true;
         double[] ones = new double[dim];
@@ -149,7 +149,7 @@ class FlowGradientTest {
         FlowArchitecture arch = TestModels.architecture(dim, steps, act, hidden);
         Random random = new Random(13);
         double[] params = TestModels.randomParameters(arch, random);
-        int[] perm = shuffledPermutation(dim, random);
+        int[] perm = TestModels.shuffled(dim, random);
         double[][] rows = new double[40][dim];
         for (double[] y : rows) {
             for (int i = 0; i < dim; i++) {
@@ -222,16 +222,5 @@ class FlowGradientTest {
             sum += 0.5 * state.squaredNorm();
         }
         return sum / batch.length;
-    }
-
-    private static int[] shuffledPermutation(int dim, Random random) {
-        int[] perm = TerminalMap.identity(dim);
-        for (int i = dim - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
-        return perm;
     }
 }
