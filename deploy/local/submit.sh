@@ -27,6 +27,9 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
+if [[ $which_jobs == both && ${#extra[@]} -gt 0 ]]; then
+    die "options after -- go to every job submitted, and most belong to one job only; submit the jobs one at a time: submit.sh scoring [...] -- OPTIONS; submit.sh retraining [...] -- OPTIONS"
+fi
 [[ -f "$JOB_JAR" ]] || die "$JOB_JAR not found; build it with: mvn -B -q package -DskipTests"
 flink_get /overview >/dev/null || die "no Flink REST API at $REST; run start.sh first"
 [[ -z "$model" || -r "$model" ]] || die "model file '$model' is not readable"

@@ -4,7 +4,9 @@ import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -92,15 +94,47 @@ public final class SgnCli implements Runnable {
     }
 
     /**
-     * Runs one command on its own, as a Flink job's {@code main} does, with the same error
-     * handling, exit codes and JSON summary as the {@code sgn-flink} command line.
+     * A job's {@code main} on a cluster: runs the command as {@link #runCommand} does, and on
+     * failure throws instead of exiting. On a session cluster the program runs inside the
+     * JobManager, where {@code System.exit} would stop the whole cluster; the exception instead
+     * fails only this submission, and its message (the command's error lines) reaches whoever
+     * submitted it.
+     *
+     * @throws IllegalArgumentException with the command's error output when it fails
      */
-    public static int runCommand(Object command, String[] args) {
+    public static void runAsJobMain(Object command, String[] args) {
+        StringWriter errors = new StringWriter();
         CommandLine cli = configure(new CommandLine(command));
-        if (!installConfig(cli, args)) {
-            return EXIT_BAD_INPUT;
+        PrintWriter console = cli.getErr();
+        cli.setErr(
+                new PrintWriter(
+                        new Writer() {
+                            @Override
+                            public void write(char[] buffer, int offset, int length) {
+                                console.write(buffer, offset, length);
+                                errors.write(buffer, offset, length);
+                            }
+
+                            @Override
+                            public void flush() {
+                                console.flush();
+                            }
+
+                            @Override
+                            public void close() {
+                                console.flush();
+                            }
+                        },
+                        true));
+        int exit = installConfig(cli, args) ? execute(cli, args) : EXIT_BAD_INPUT;
+        if (exit != EXIT_OK) {
+            throw new IllegalArgumentException(
+                    cli.getCommandName()
+                            + " failed (exit code "
+                            + exit
+                            + "): "
+                            + errors.toString().strip());
         }
-        return execute(cli, args);
     }
 
     /** Reads {@code --config FILE} defaults; on a bad file says why (and prints the JSON). */

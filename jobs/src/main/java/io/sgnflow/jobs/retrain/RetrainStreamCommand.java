@@ -296,11 +296,6 @@ public final class RetrainStreamCommand implements Callable<Integer> {
             description = "Submit and return instead of waiting for the job to end.")
     boolean detached;
 
-    /** Runs the command line and returns its exit code. */
-    public static int run(String[] args) {
-        return io.sgnflow.jobs.cli.SgnCli.runCommand(new RetrainStreamCommand(), args);
-    }
-
     /** The configuration these options describe. */
     public RetrainConfig toConfig() throws IOException {
         Properties client =

@@ -3,6 +3,7 @@ package io.sgnflow.jobs.retrain;
 import io.sgnflow.connectors.kafka.KafkaInputDeserializationSchema;
 import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.record.KafkaInput;
+import io.sgnflow.jobs.cli.SgnCli;
 import io.sgnflow.jobs.kafka.KafkaJobWiring;
 import io.sgnflow.jobs.scoring.ParseFunction;
 import io.sgnflow.jobs.security.ModelSigner;
@@ -56,11 +57,9 @@ public final class RetrainingJob {
     private RetrainingJob() {}
 
     /** Cluster entry point: the same options as {@code sgn-flink retrain-stream}. */
-    public static void main(String[] args) throws Exception {
-        int exit = RetrainStreamCommand.run(args);
-        if (exit != 0) {
-            System.exit(exit);
-        }
+    public static void main(String[] args) {
+        // Throws, never exits: on a session cluster this runs inside the JobManager.
+        SgnCli.runAsJobMain(new RetrainStreamCommand(), args);
     }
 
     /**

@@ -157,11 +157,6 @@ public final class ScoreStreamCommand implements Callable<Integer> {
             description = "Submit and return instead of waiting for the job to end.")
     boolean detached;
 
-    /** Runs the command line and returns its exit code. */
-    public static int run(String[] args) {
-        return io.sgnflow.jobs.cli.SgnCli.runCommand(new ScoreStreamCommand(), args);
-    }
-
     /** The configuration these options describe. */
     public ScoringConfig toConfig() throws java.io.IOException {
         Properties client =

@@ -8,6 +8,7 @@ import io.sgnflow.connectors.record.DeadLetterRecord;
 import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.record.KafkaInput;
 import io.sgnflow.connectors.record.ScoredEvent;
+import io.sgnflow.jobs.cli.SgnCli;
 import io.sgnflow.jobs.kafka.KafkaJobWiring;
 import io.sgnflow.jobs.security.ModelSigner;
 import io.sgnflow.model.DensityModel;
@@ -45,11 +46,9 @@ public final class ScoringJob {
     private ScoringJob() {}
 
     /** Cluster entry point: the same options as {@code sgn-flink score-stream}. */
-    public static void main(String[] args) throws Exception {
-        int exit = ScoreStreamCommand.run(args);
-        if (exit != 0) {
-            System.exit(exit);
-        }
+    public static void main(String[] args) {
+        // Throws, never exits: on a session cluster this runs inside the JobManager.
+        SgnCli.runAsJobMain(new ScoreStreamCommand(), args);
     }
 
     /**

@@ -42,4 +42,20 @@ class ScoreStreamCommandTest {
                         "--dead-letter-topic and --input-topic both name topic 'events': the job"
                                 + " would read its own output; give them different topics");
     }
+
+    @Test
+    void theClusterEntryPointThrowsWithTheErrorInsteadOfExitingTheJvm() {
+        // On a session cluster main() runs inside the JobManager: System.exit would stop it.
+        assertThatThrownBy(
+                        () ->
+                                ScoringJob.main(
+                                        new String[] {
+                                            "--bootstrap-servers", "127.0.0.1:9",
+                                            "--input-topic", "e",
+                                            "--window-size-ms", "30000"
+                                        }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("score-stream failed (exit code 2)")
+                .hasMessageContaining("Unknown options: '--window-size-ms', '30000'");
+    }
 }
