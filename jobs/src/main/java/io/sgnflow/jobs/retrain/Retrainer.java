@@ -100,6 +100,9 @@ public final class Retrainer {
                     TrainingConfig.MAX_TRAINING_VALUE);
         }
 
+        // Every usable event, flagged or not, in time order: the threshold is calibrated on the
+        // newest of them (see below).
+        List<double[]> usable = rows;
         int excluded = 0;
         if (flags != null && config.excludeAnomalies() && !rows.isEmpty()) {
             double share = flags.share();
@@ -168,6 +171,17 @@ public final class Retrainer {
         }
 
         int holdoutCount = Math.max(1, (int) Math.round(rows.size() * config.holdoutFraction()));
+        // The events of the held-out span before any was left out as an anomaly: the threshold is
+        // their alpha-quantile. Calibrated on the held-out events alone, the quantile of a sample
+        // without its flagged tail would sit higher than the stream's, flag more next window,
+        // leave more out, and climb window after window on a stream that never changes.
+        double[] firstHeldOut = rows.get(rows.size() - holdoutCount);
+        int calibrationFrom = usable.size() - 1;
+        while (calibrationFrom > 0 && usable.get(calibrationFrom) != firstHeldOut) {
+            calibrationFrom--;
+        }
+        double[][] calibration =
+                usable.subList(calibrationFrom, usable.size()).toArray(new double[0][]);
         if (holdoutCount * config.alpha() < 1) {
             LOG.warn(
                     "Only {} held-out events: the threshold, their {}-quantile, is about their"
@@ -210,10 +224,17 @@ public final class Retrainer {
         }
         DensityModel published =
                 candidate
-                        .withThreshold(AnomalyThreshold.calibrate(training.alpha(), candidateLl))
+                        .withThreshold(
+                                AnomalyThreshold.calibrate(
+                                        training.alpha(), finite(scores(candidate, calibration))))
                         .withVersion(newVersion);
         return new Outcome(
                 published, decision, decision.message(), rows.size(), excluded, seconds, true);
+    }
+
+    /** The finite values (an event far out can score −∞ under a model that fits the rest). */
+    private static double[] finite(double[] values) {
+        return java.util.Arrays.stream(values).filter(Double::isFinite).toArray();
     }
 
     private static double[] scores(DensityModel model, double[][] rows) {

@@ -2,6 +2,8 @@ package io.sgnflow.jobs.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sgnflow.model.DensityModel;
+import io.sgnflow.model.DensityScorer;
 import io.sgnflow.model.ModelKind;
 import io.sgnflow.model.ScoreKind;
 import io.sgnflow.model.SgnFlowModel;
@@ -46,6 +48,37 @@ class RetrainerTest {
                             rows[i]));
         }
         return out;
+    }
+
+    @Test
+    void onASteadyStreamTheFlaggedShareStaysNearAlphaWindowAfterWindow() {
+        // Leaving the flagged tail out of training must not leave it out of the threshold's
+        // calibration too: the alpha-quantile of a sample without its lowest alpha would sit
+        // higher each window, flag more, leave more out, and so on.
+        RetrainConfig config = config().epochs(3).alpha(0.02).build();
+        DensityModel current = v1;
+        double[][] fresh = RetrainFixtures.regimeA(20_000, 99);
+        for (int window = 0; window < 6; window++) {
+            var outcome =
+                    new Retrainer(config)
+                            .retrain(
+                                    sample(RetrainFixtures.regimeA(4000, 100 + window), 0, true),
+                                    current,
+                                    current.version() + 1);
+            if (outcome.published()) {
+                current = outcome.model();
+            }
+            DensityScorer scorer = current.newScorer();
+            long flagged = 0;
+            for (double[] x : fresh) {
+                if (current.threshold().isAnomaly(scorer.score(x))) {
+                    flagged++;
+                }
+            }
+            assertThat((double) flagged / fresh.length)
+                    .as("share of fresh events flagged by version %d", current.version())
+                    .isBetween(0.01, 0.035);
+        }
     }
 
     @Test
