@@ -4,6 +4,7 @@ import io.sgnflow.model.DensityModel;
 import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -108,6 +109,33 @@ public final class RetrainWindowFunction
         metrics.gauge("currentVersion", () -> currentVersion);
     }
 
+    /**
+     * One more than both the current model's version and the newest in the store. A job started
+     * again with an older {@code --model} than its store holds must not publish a version number
+     * that exists already: the scoring job would refuse it as not newer, and the store would
+     * overwrite the file of the version that served.
+     */
+    static long nextVersion(DensityModel current, ModelStore store) {
+        long base = current == null ? 0 : current.version();
+        try {
+            List<Long> stored = store.versions();
+            long newest = stored.isEmpty() ? 0 : stored.get(stored.size() - 1);
+            if (newest > base) {
+                LOG.info(
+                        "The model store {} holds version {}, newer than the current model's {};"
+                                + " the next version is {}",
+                        store,
+                        newest,
+                        base,
+                        newest + 1);
+                base = newest;
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list the versions in the model store {}: {}", store, e.toString());
+        }
+        return base + 1;
+    }
+
     @Override
     public void process(
             Integer key, Context ctx, Iterable<Reservoir> elements, Collector<byte[]> out)
@@ -125,7 +153,7 @@ public final class RetrainWindowFunction
         }
         DensityModel current = currentBytes == null ? null : ModelFile.load(currentBytes);
         currentVersion = current == null ? -1 : current.version();
-        long newVersion = current == null ? 1 : current.version() + 1;
+        long newVersion = nextVersion(current, store);
 
         Retrainer.WindowFlags flags =
                 config.scoresTopic() == null ? null : Retrainer.WindowFlags.of(reservoir);

@@ -12,6 +12,7 @@ import io.sgnflow.model.io.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -102,7 +103,7 @@ public final class RetrainingJob {
                             "scores");
             sampled =
                     sampled.union(
-                            scores.process(new ToFlag())
+                            scores.process(new ToFlag(config.inputTopic()))
                                     .name("anomaly-flags")
                                     .uid("anomaly-flags"));
         }
@@ -171,6 +172,18 @@ public final class RetrainingJob {
                     path,
                     model.dim(),
                     model.scoreKind().id());
+            List<Long> stored =
+                    new ModelStore(config.modelStore(), config.keepVersions()).versions();
+            if (!stored.isEmpty() && stored.get(stored.size() - 1) > model.version()) {
+                LOG.warn(
+                        "The model store {} holds version {}, newer than --model's version {}:"
+                                + " training warm-starts from --model, and new versions continue"
+                                + " after {}",
+                        config.modelStore(),
+                        stored.get(stored.size() - 1),
+                        model.version(),
+                        stored.get(stored.size() - 1));
+            }
             return bytes;
         }
         ModelStore store = new ModelStore(config.modelStore(), config.keepVersions());

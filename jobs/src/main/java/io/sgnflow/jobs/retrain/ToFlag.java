@@ -22,8 +22,17 @@ final class ToFlag extends ProcessFunction<KafkaInput, SampledEvent> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ToFlag.class);
 
+    private final String inputTopic;
+
     private transient Counter unreadable;
     private transient Counter flags;
+
+    /**
+     * @param inputTopic the events topic of the retraining job: flags of other topics are not its
+     */
+    ToFlag(String inputTopic) {
+        this.inputTopic = inputTopic;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -48,19 +57,30 @@ final class ToFlag extends ProcessFunction<KafkaInput, SampledEvent> {
             }
             return;
         }
+        SampledEvent flag = flagOf(scored, ctx.timestamp(), inputTopic);
+        if (flag != null) {
+            flags.inc();
+            out.collect(flag);
+        }
+    }
+
+    /**
+     * The flag a scored record raises in the retraining windows of {@code inputTopic}, or null:
+     * only a SCORED anomaly of an event of that topic is one (a scores topic shared by several
+     * scoring jobs carries other topics' verdicts too). Its time is the record's (Kafka) timestamp
+     * when known, else the event's.
+     */
+    static SampledEvent flagOf(ScoredEvent scored, Long recordTimestamp, String inputTopic) {
         if (scored == null
                 || scored.getStatus() != ScoreStatus.SCORED
                 || !Boolean.TRUE.equals(scored.getAnomaly())
-                || scored.getSourceTopic() == null) {
-            return;
+                || !inputTopic.equals(scored.getSourceTopic())) {
+            return null;
         }
-        flags.inc();
-        Long ts = ctx.timestamp();
-        out.collect(
-                SampledEvent.flag(
-                        ts == null ? scored.getTs() : ts,
-                        scored.getSourceTopic(),
-                        scored.getSourcePartition(),
-                        scored.getSourceOffset()));
+        return SampledEvent.flag(
+                recordTimestamp == null ? scored.getTs() : recordTimestamp,
+                scored.getSourceTopic(),
+                scored.getSourcePartition(),
+                scored.getSourceOffset());
     }
 }

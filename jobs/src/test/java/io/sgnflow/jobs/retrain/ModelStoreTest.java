@@ -28,4 +28,17 @@ class ModelStoreTest {
         store.write(4, "again".getBytes(StandardCharsets.UTF_8));
         assertThat(new String(store.read(4), StandardCharsets.UTF_8)).isEqualTo("again");
     }
+
+    @Test
+    void theNextVersionFollowsBothTheCurrentModelAndTheNewestStoredOne() throws Exception {
+        ModelStore store = new ModelStore(dir.resolve("store").toUri().toString(), 10);
+        var v1 = RetrainFixtures.modelOfA();
+
+        assertThat(RetrainWindowFunction.nextVersion(null, store)).isEqualTo(1);
+        assertThat(RetrainWindowFunction.nextVersion(v1, store)).isEqualTo(2);
+        // Started again with --model v1 over a store that reached v5: not a second "version 2".
+        store.write(5, "model 5".getBytes(StandardCharsets.UTF_8));
+        assertThat(RetrainWindowFunction.nextVersion(v1, store)).isEqualTo(6);
+        assertThat(RetrainWindowFunction.nextVersion(v1.withVersion(9), store)).isEqualTo(10);
+    }
 }
