@@ -94,6 +94,11 @@ public final class DemoRun implements AutoCloseable {
     private Thread collectorThread;
     private volatile boolean closed;
     private volatile boolean interrupted;
+    private volatile boolean replaying;
+
+    /** Longest wait for the outputs of events in flight after Ctrl-C. */
+    private static final double INTERRUPT_DRAIN_SECONDS = 10;
+
     private volatile Progress progress;
     private Path signingKey;
 
@@ -331,7 +336,8 @@ public final class DemoRun implements AutoCloseable {
                                 : "")
                         + " ...");
         try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
-            for (int i = 0; i < n && !closed; i++) {
+            replaying = true;
+            for (int i = 0; i < n && !closed && !interrupted; i++) {
                 if (s.paceWindows && i > s.windowEvents && i % s.windowEvents == 1) {
                     // Event i is the first whose timestamp moves the watermark past the window's
                     // end; holding it until everything before it is scored keeps a version
@@ -363,8 +369,12 @@ public final class DemoRun implements AutoCloseable {
         long produced = progress.produced;
         long producedAt = System.nanoTime();
 
-        // 6. Drain.
-        long deadline = producedAt + (long) (s.drainTimeoutSeconds * 1e9);
+        // 6. Drain (after Ctrl-C, briefly: the events in flight need a checkpoint or two).
+        long deadline =
+                producedAt
+                        + (long)
+                                ((interrupted ? INTERRUPT_DRAIN_SECONDS : s.drainTimeoutSeconds)
+                                        * 1e9);
         while (!closed && collector.outputs() < produced && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
@@ -434,10 +444,10 @@ public final class DemoRun implements AutoCloseable {
 
     private void awaitOutputs(long count) throws InterruptedException {
         long deadline = System.nanoTime() + (long) (settings.drainTimeoutSeconds * 1e9);
-        while (!closed && collector.outputs() < count && System.nanoTime() < deadline) {
+        while (!stopping() && collector.outputs() < count && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        if (!closed && collector.outputs() < count) {
+        if (!stopping() && collector.outputs() < count) {
             LOG.warn(
                     "Only {} of the first {} events had outputs after {} s; the replay goes on",
                     collector.outputs(),
@@ -455,7 +465,7 @@ public final class DemoRun implements AutoCloseable {
         long seen = collector.decisions();
         long waitNs = (long) ((settings.retrainSeconds * 2 + 20) * 1e9);
         long deadline = System.nanoTime() + waitNs;
-        while (!closed && collector.decisions() <= seen && System.nanoTime() < deadline) {
+        while (!stopping() && collector.decisions() <= seen && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         long published = collector.lastPublishedVersion();
@@ -466,13 +476,13 @@ public final class DemoRun implements AutoCloseable {
 
     private void awaitServing(long version) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!closed && System.nanoTime() < deadline) {
+        while (!stopping() && System.nanoTime() < deadline) {
             if (servingVersion() >= version) {
                 return;
             }
             Thread.sleep(50);
         }
-        if (!closed) {
+        if (!stopping()) {
             LOG.warn(
                     "The scoring job did not report serving model version {} within 30 s; the"
                             + " replay goes on",
@@ -590,12 +600,20 @@ public final class DemoRun implements AutoCloseable {
     }
 
     /**
-     * Ctrl-C: stops the replay and everything else as {@link #close} does; {@link #run} then
-     * reports on the events replayed so far, or, when the replay had not begun, throws.
+     * Ctrl-C: stops the replay; {@link #run} waits briefly for the outputs of the events in flight,
+     * stops everything and reports on the events replayed so far. Before the replay began, it stops
+     * everything at once and {@link #run} throws.
      */
     public void interrupt() {
         interrupted = true;
-        close();
+        if (!replaying) {
+            close();
+        }
+    }
+
+    /** Closed, or interrupted: the replay's waits give up. */
+    private boolean stopping() {
+        return closed || interrupted;
     }
 
     /** Before the replay, an interrupted run has nothing to report. */
