@@ -7,8 +7,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes {@link DeadLetterRecord}s as JSON ({@link RecordJson}) to the dead-letter topic, unkeyed.
- * The Kafka record timestamp is the dead letter's own time stamp (the source record's), or the
- * producer's clock when there is none. Stateless and thread-safe.
+ * The Kafka record timestamp is the time the dead letter is written (the source record's time is in
+ * its {@code ts} field). Stateless and thread-safe.
  */
 public final class DeadLetterSerializationSchema
         implements KafkaRecordSerializationSchema<DeadLetterRecord> {
@@ -47,11 +47,7 @@ public final class DeadLetterSerializationSchema
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
             DeadLetterRecord element, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(
-                topic,
-                null,
-                ScoredEventSerializationSchema.kafkaTimestamp(element.getTimestamp()),
-                null,
-                RecordJson.toJson(element));
+        // Stamped by the producer when written, as scores are (ScoredEventSerializationSchema).
+        return new ProducerRecord<>(topic, null, null, null, RecordJson.toJson(element));
     }
 }

@@ -9,7 +9,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Writes {@link ScoredEvent}s as JSON ({@link RecordJson}) to one topic, keyed by the UTF-8 bytes
  * of the event's key when present (so one key's scores stay in one partition, in order), else
- * unkeyed. The Kafka record timestamp is the source record's (see {@link #kafkaTimestamp}).
+ * unkeyed.
+ *
+ * <p>Outputs carry no timestamp of their own, so the producer stamps them with the time they are
+ * written. Not the event's {@code ts}, nor the source record's timestamp (kept in the JSON as
+ * {@code ts} and {@code source_timestamp}): brokers refuse a record timestamp more than an hour
+ * ahead of their clock by default (a sink that cannot write fails its job over and over), and
+ * time-based retention would delete, within minutes, the scores of a replay of old data.
  *
  * <p>For the anomalies topic use {@link AnomalyRouting#schema(String)}, which drops events that are
  * not anomalous. Stateless and thread-safe.
@@ -72,23 +78,7 @@ public final class ScoredEventSerializationSchema
         }
         byte[] key =
                 element.getKey() == null ? null : element.getKey().getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(
-                topic,
-                null,
-                kafkaTimestamp(element.getSourceTimestamp()),
-                key,
-                RecordJson.toJson(element));
-    }
-
-    /**
-     * The output's Kafka timestamp is the source record's, which a broker has accepted already: not
-     * the Flink record timestamp (a record emitted from a timer carries the timer's time, up to
-     * Long.MAX_VALUE) nor the event's own {@code ts} (brokers refuse times more than an hour ahead
-     * by default, and a job that cannot write a record fails over and over). It also keeps an
-     * output in the same event-time window as its input for the retraining job. Kafka rejects
-     * negative timestamps; null lets the producer use its clock.
-     */
-    static Long kafkaTimestamp(long sourceTimestampMs) {
-        return sourceTimestampMs < 0 ? null : sourceTimestampMs;
+        // No timestamp: the producer stamps the output when it writes it (see the class doc).
+        return new ProducerRecord<>(topic, null, null, key, RecordJson.toJson(element));
     }
 }

@@ -122,37 +122,28 @@ class KafkaSchemasTest {
 
         assertThat(record.topic()).isEqualTo("scores");
         assertThat(record.key()).isEqualTo("host-7".getBytes(StandardCharsets.UTF_8));
-        assertThat(record.timestamp()).isEqualTo(SOURCE_TIMESTAMP);
+        assertThat(record.timestamp()).isNull();
         assertThat(RecordJson.scoredEventFromJson(record.value())).isEqualTo(scored);
     }
 
     @Test
-    void writesUnkeyedScoreWithoutTimestampWhenTheSourceTimestampIsUnknown() {
-        ScoredEvent scored = ScoredEvent.warmup(EVENT);
-        scored.setKey(null);
-        scored.setSourceTimestamp(-1L);
-
-        ProducerRecord<byte[], byte[]> record =
-                new ScoredEventSerializationSchema("scores").serialize(scored, null, 5L);
-
-        assertThat(record.key()).isNull();
-        assertThat(record.timestamp()).isNull();
-    }
-
-    @Test
-    void usesTheSourceRecordsTimestampNotATimersNorTheEventsOwn() {
-        // A record emitted by an end-of-input timer carries Long.MAX_VALUE - 1, and an event may
-        // claim a time two hours ahead: brokers refuse both (more than an hour ahead by default),
-        // and a sink that cannot write fails its job over and over.
+    void leavesTheTimestampToTheProducerWhateverTheTimesOfEventTimerAndSource() {
+        // A record emitted by an end-of-input timer carries Long.MAX_VALUE - 1, an event may claim
+        // a time two hours ahead (brokers refuse both), and an old source record's time would let
+        // retention delete the score at once: the output is stamped when it is written.
         long twoHoursAhead = System.currentTimeMillis() + 7_200_000L;
         ScoredEvent scored = ScoredEvent.scored(event(twoHoursAhead), -1.0, -5.0, 0.4, "v1");
+        scored.setKey(null);
 
         ProducerRecord<byte[], byte[]> record =
                 new ScoredEventSerializationSchema("scores")
                         .serialize(scored, null, Long.MAX_VALUE - 1);
 
-        assertThat(record.timestamp()).isEqualTo(SOURCE_TIMESTAMP);
-        assertThat(scored.getTs()).isEqualTo(twoHoursAhead);
+        assertThat(record.timestamp()).isNull();
+        assertThat(record.key()).isNull();
+        ScoredEvent written = RecordJson.scoredEventFromJson(record.value());
+        assertThat(written.getTs()).isEqualTo(twoHoursAhead);
+        assertThat(written.getSourceTimestamp()).isEqualTo(SOURCE_TIMESTAMP);
     }
 
     @Test
@@ -185,7 +176,9 @@ class KafkaSchemasTest {
 
         assertThat(record.topic()).isEqualTo("dead-letters");
         assertThat(record.key()).isNull();
+        assertThat(record.timestamp()).isNull();
         assertThat(RecordJson.deadLetterFromJson(record.value())).isEqualTo(deadLetter);
+        assertThat(deadLetter.getTimestamp()).isEqualTo(SOURCE_TIMESTAMP);
     }
 
     @Test

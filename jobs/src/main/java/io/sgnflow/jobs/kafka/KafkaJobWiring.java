@@ -48,9 +48,38 @@ public final class KafkaJobWiring {
      * that an idle partition never holds back downstream time.
      */
     public static WatermarkStrategy<KafkaInput> watermarks(KafkaJobSettings settings) {
-        return WatermarkStrategy.<KafkaInput>forBoundedOutOfOrderness(settings.outOfOrderness())
+        return eventTime(settings, KafkaInput::getKafkaTimestamp);
+    }
+
+    /**
+     * Event time from {@code timestamp}, bounded out-of-orderness and idleness as {@link
+     * #watermarks}, for a stream that is not a Kafka source's.
+     */
+    public static <T> WatermarkStrategy<T> eventTime(
+            KafkaJobSettings settings, SerializableToLongFunction<T> timestamp) {
+        return WatermarkStrategy.<T>forBoundedOutOfOrderness(settings.outOfOrderness())
                 .withIdleness(settings.idleness())
-                .withTimestampAssigner((record, ts) -> record.getKafkaTimestamp());
+                .withTimestampAssigner((record, ts) -> notAhead(timestamp.applyAsLong(record)));
+    }
+
+    /** A timestamp function that Flink can ship to its tasks. */
+    @FunctionalInterface
+    public interface SerializableToLongFunction<T> extends java.io.Serializable {
+        long applyAsLong(T value);
+    }
+
+    /**
+     * Most event time may run ahead of this machine's clock: {@value} ms. A record stamped an hour
+     * ahead (brokers accept that by default) would otherwise move the watermark an hour on, and
+     * every event of that hour would arrive after its window closed.
+     */
+    public static final long MAX_AHEAD_MS = 60_000L;
+
+    /**
+     * The event time of a record stamped {@code timestampMs}: at most {@link #MAX_AHEAD_MS} ahead.
+     */
+    static long notAhead(long timestampMs) {
+        return Math.min(timestampMs, System.currentTimeMillis() + MAX_AHEAD_MS);
     }
 
     /**

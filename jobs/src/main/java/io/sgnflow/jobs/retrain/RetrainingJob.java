@@ -99,13 +99,20 @@ public final class RetrainingJob {
                             config.scoresTopic(),
                             config.groupId() + "-scores",
                             KafkaJobWiring.startingOffsets(config.startingOffsets()),
-                            watermarks,
+                            WatermarkStrategy.noWatermarks(),
                             "scores");
+            // A flag's event time is its event's (the scored record's source_timestamp), so that
+            // it meets the event in its window whenever the score was written.
             sampled =
                     sampled.union(
                             scores.process(new ToFlag(config.inputTopic()))
                                     .name("anomaly-flags")
-                                    .uid("anomaly-flags"));
+                                    .uid("anomaly-flags")
+                                    .assignTimestampsAndWatermarks(
+                                            KafkaJobWiring.<SampledEvent>eventTime(
+                                                    config, SampledEvent::getTimestamp))
+                                    .name("flag-event-time")
+                                    .uid("flag-event-time"));
         }
 
         // One key: every window's reservoir and the current model live in one subtask.

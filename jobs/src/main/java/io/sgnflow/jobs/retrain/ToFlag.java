@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the scoring job's scored records into flags: one {@link SampledEvent#flag} per record with
- * {@code anomaly = true}, at the coordinates of the event it scored and with that event's time (the
- * scored record's Kafka timestamp is its source record's), so flag and event fall into the same
- * window. Other records, and records that are not scored-event JSON, yield nothing (the latter are
- * counted in {@code unreadableScores}).
+ * {@code anomaly = true}, at the coordinates of the event it scored and with that event's time (its
+ * source record's Kafka timestamp, which the scored record carries), so flag and event fall into
+ * the same window. Other records, and records that are not scored-event JSON, yield nothing (the
+ * latter are counted in {@code unreadableScores}).
  */
 final class ToFlag extends ProcessFunction<KafkaInput, SampledEvent> {
     private static final long serialVersionUID = 1L;
@@ -77,8 +77,12 @@ final class ToFlag extends ProcessFunction<KafkaInput, SampledEvent> {
                 || !inputTopic.equals(scored.getSourceTopic())) {
             return null;
         }
+        long eventTime =
+                scored.getSourceTimestamp() >= 0
+                        ? scored.getSourceTimestamp()
+                        : recordTimestamp != null ? recordTimestamp : scored.getTs();
         return SampledEvent.flag(
-                recordTimestamp == null ? scored.getTs() : recordTimestamp,
+                eventTime,
                 scored.getSourceTopic(),
                 scored.getSourcePartition(),
                 scored.getSourceOffset());

@@ -21,7 +21,15 @@ class ToFlagTest {
         assertThat(flag.isFlag()).isTrue();
         assertThat(flag.coordinate())
                 .isEqualTo(scored("events", -50, -10).getSourceTopic() + "/2/77");
-        assertThat(flag.getTimestamp()).isEqualTo(5_000L);
+        assertThat(flag.getTimestamp()).as("no source_timestamp: the record's").isEqualTo(5_000L);
+    }
+
+    @Test
+    void aFlagsTimeIsItsEventsSourceRecordTimestampWhenTheScoreCarriesIt() {
+        ScoredEvent scored = scored("events", -50, -10);
+        scored.setSourceTimestamp(3_000L);
+
+        assertThat(ToFlag.flagOf(scored, 5_000L, "events").getTimestamp()).isEqualTo(3_000L);
     }
 
     @Test
