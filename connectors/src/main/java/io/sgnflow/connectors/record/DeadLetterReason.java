@@ -27,7 +27,8 @@ public enum DeadLetterReason {
     /**
      * The event's {@code id} or key is longer than the outputs carry ({@value
      * io.sgnflow.connectors.serde.EventParser#MAX_ID_CHARS} characters), which would make its
-     * scored record too large for Kafka.
+     * scored record too large for Kafka, or it has more than {@value
+     * io.sgnflow.connectors.serde.EventParser#MAX_FEATURES} features.
      */
     TOO_LARGE
 }

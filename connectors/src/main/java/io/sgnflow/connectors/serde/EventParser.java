@@ -70,6 +70,9 @@ public final class EventParser implements Serializable {
      */
     public static final int MAX_ID_CHARS = 1024;
 
+    /** Most features an event may have: far beyond any model, and a bound on its size in memory. */
+    public static final int MAX_FEATURES = 10_000;
+
     /** Longest Jackson error detail, in chars, copied into a dead-letter message. */
     private static final int MAX_ERROR_DETAIL_CHARS = 300;
 
@@ -205,6 +208,16 @@ public final class EventParser implements Serializable {
                 columns++;
             }
         }
+        if (columns > MAX_FEATURES) {
+            return reject(
+                    input,
+                    text,
+                    DeadLetterReason.TOO_LARGE,
+                    columns
+                            + " values; more than "
+                            + MAX_FEATURES
+                            + " features, no model has that many");
+        }
         double[] values = new double[columns];
         int start = 0;
         for (int column = 0; column < columns; column++) {
@@ -260,6 +273,12 @@ public final class EventParser implements Serializable {
             return reject(input, event.getRaw(), DeadLetterReason.TOO_LARGE, tooLong);
         }
         event.setSourceTimestamp(input.getKafkaTimestamp());
+        String raw = event.getRaw();
+        if (raw != null && raw.length() > DeadLetterRecord.MAX_RAW_CHARS + 1) {
+            // A later dead letter carries at most MAX_RAW_CHARS of it; one more keeps the mark
+            // that it was cut, and the megabytes of a huge record do not travel with the event.
+            event.setRaw(raw.substring(0, DeadLetterRecord.MAX_RAW_CHARS + 1));
+        }
         return ParseResult.ok(event);
     }
 
@@ -505,6 +524,14 @@ public final class EventParser implements Serializable {
         }
 
         private void append(String name, double value) {
+            if (featureCount == MAX_FEATURES) {
+                // Read on to the end of the record (it must still be valid JSON) without keeping
+                // more: millions of values would be copied between the job's operators.
+                problem(
+                        DeadLetterReason.TOO_LARGE,
+                        "more than " + MAX_FEATURES + " features; no model has that many");
+                return;
+            }
             if (featureCount == values.length) {
                 values = Arrays.copyOf(values, 2 * featureCount);
                 if (names != null) {

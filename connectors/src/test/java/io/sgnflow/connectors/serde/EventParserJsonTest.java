@@ -36,6 +36,27 @@ class EventParserJsonTest {
     }
 
     @Test
+    void anEventWithMillionsOfFeaturesIsTooLargeAndItsRawTextTravelsCut() {
+        StringBuilder json = new StringBuilder("{\"features\":[0");
+        for (int i = 1; i < 2_000_000; i++) {
+            json.append(",0");
+        }
+        json.append("]}");
+
+        DeadLetterRecord dead = rejected(json.toString());
+        String longRaw = "{\"pad\":\"" + "p".repeat(100_000) + "\",\"features\":[1]}";
+        EventRecord padded = parser.parse(input(longRaw)).event();
+
+        assertThat(dead.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE);
+        assertThat(dead.getMessage()).isEqualTo("more than 10000 features; no model has that many");
+        assertThat(padded.getRaw()).hasSize(DeadLetterRecord.MAX_RAW_CHARS + 1);
+        assertThat(
+                        DeadLetterRecord.forEvent(padded, DeadLetterReason.WRONG_DIMENSION, "m")
+                                .getRawTruncated())
+                .isTrue();
+    }
+
+    @Test
     void aKafkaKeyTooLongForTheOutputsIsADeadLetter() {
         DeadLetterRecord dead =
                 parser.parse(Inputs.keyedInput("k".repeat(2000), "{\"features\":[1]}"))

@@ -2,6 +2,7 @@ package io.sgnflow.jobs.kafka;
 
 import io.sgnflow.connectors.serde.EventFormat;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -48,4 +49,10 @@ public interface KafkaJobSettings {
 
     /** The topics the job writes, each mapped to the option that names it. */
     Map<String, String> writeTopics();
+
+    /**
+     * Every topic option that is set, in order, with its topic (option → topic), repeats included:
+     * the maps above keep one option per topic.
+     */
+    List<Map.Entry<String, String>> topicOptions();
 }

@@ -4,7 +4,9 @@ import io.sgnflow.connectors.kafka.KafkaInputSource;
 import io.sgnflow.connectors.kafka.KafkaSinks;
 import io.sgnflow.connectors.record.KafkaInput;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -175,9 +177,9 @@ public final class KafkaJobWiring {
     }
 
     /**
-     * The checks both jobs' settings share: event-time bounds, and no topic both read and written
-     * (a dead letter, say, would come back as input and be dead-lettered again, larger each time,
-     * for ever).
+     * The checks both jobs' settings share: event-time bounds, and a different topic for every
+     * topic option (a dead letter written to the input topic, say, would come back as input and be
+     * dead-lettered again, larger each time, for ever).
      *
      * @return the settings
      * @throws IllegalArgumentException naming the option(s) and the value
@@ -195,17 +197,19 @@ public final class KafkaJobWiring {
                     "--idleness-ms must be >= 1, was "
                             + (idleness == null ? "unset" : idleness.toMillis()));
         }
-        for (var write : settings.writeTopics().entrySet()) {
-            String readBy = settings.readTopics().get(write.getKey());
-            if (readBy != null) {
+        Map<String, String> optionOfTopic = new HashMap<>();
+        for (Map.Entry<String, String> topic : settings.topicOptions()) {
+            String earlier = optionOfTopic.putIfAbsent(topic.getValue(), topic.getKey());
+            if (earlier != null) {
                 throw new IllegalArgumentException(
-                        write.getValue()
+                        topic.getKey()
                                 + " and "
-                                + readBy
+                                + earlier
                                 + " both name topic '"
-                                + write.getKey()
-                                + "': the job would read its own output; give them different"
-                                + " topics");
+                                + topic.getValue()
+                                + "': every topic of a job must differ (a job that read its own"
+                                + " output would, for one, dead-letter its dead letters for"
+                                + " ever)");
             }
         }
         return settings;

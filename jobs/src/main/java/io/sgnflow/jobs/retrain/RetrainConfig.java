@@ -344,6 +344,20 @@ public final class RetrainConfig implements KafkaJobSettings, Serializable {
     }
 
     @Override
+    public List<Map.Entry<String, String>> topicOptions() {
+        List<Map.Entry<String, String>> topics = new java.util.ArrayList<>();
+        topics.add(Map.entry("--input-topic", inputTopic));
+        if (scoresTopic != null) {
+            topics.add(Map.entry("--scores-topic", scoresTopic));
+        }
+        topics.add(Map.entry("--model-updates-topic", modelUpdatesTopic));
+        if (decisionsTopic != null) {
+            topics.add(Map.entry("--decisions-topic", decisionsTopic));
+        }
+        return topics;
+    }
+
+    @Override
     public Map<String, String> writeTopics() {
         Map<String, String> topics = new LinkedHashMap<>();
         topics.put(modelUpdatesTopic, "--model-updates-topic");

@@ -6,6 +6,7 @@ import io.sgnflow.jobs.kafka.KafkaJobWiring;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -176,6 +177,16 @@ public final class ScoringConfig implements KafkaJobSettings, Serializable {
         topics.put(inputTopic, "--input-topic");
         topics.putIfAbsent(modelUpdatesTopic, "--model-updates-topic");
         return topics;
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> topicOptions() {
+        return List.of(
+                Map.entry("--input-topic", inputTopic),
+                Map.entry("--model-updates-topic", modelUpdatesTopic),
+                Map.entry("--scores-topic", scoresTopic),
+                Map.entry("--anomalies-topic", anomaliesTopic),
+                Map.entry("--dead-letter-topic", deadLetterTopic));
     }
 
     @Override
