@@ -92,6 +92,61 @@ public final class TopicCheck {
         }
     }
 
+    /** Kafka's default largest record batch of a topic: {@value} bytes. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
+    /**
+     * The largest record batch {@code topic} takes: its {@code max.message.bytes}, else (a topic
+     * still to be created) the brokers' {@code message.max.bytes}, else Kafka's default when
+     * neither can be read.
+     */
+    public static int maxMessageBytes(
+            String bootstrapServers, Properties clientProperties, String topic) {
+        KafkaArgs.requireNonBlank(bootstrapServers, "bootstrapServers");
+        Properties properties = ClientProperties.copy(clientProperties);
+        properties.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.setProperty(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
+        try (Admin admin = Admin.create(properties)) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            String key = "max.message.bytes";
+            try {
+                Config config =
+                        admin.describeConfigs(List.of(resource))
+                                .all()
+                                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                                .get(resource);
+                ConfigEntry entry = config == null ? null : config.get(key);
+                if (entry != null && entry.value() != null) {
+                    return Integer.parseInt(entry.value());
+                }
+            } catch (ExecutionException e) {
+                // No such topic yet, or no rights: the brokers' setting.
+            }
+            Collection<Node> nodes =
+                    admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!nodes.isEmpty()) {
+                ConfigResource broker =
+                        new ConfigResource(
+                                ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+                Config config =
+                        admin.describeConfigs(List.of(broker))
+                                .all()
+                                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                                .get(broker);
+                ConfigEntry entry = config == null ? null : config.get("message.max.bytes");
+                if (entry != null && entry.value() != null) {
+                    return Integer.parseInt(entry.value());
+                }
+            }
+        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+            // Kafka's default below.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return DEFAULT_MAX_MESSAGE_BYTES;
+    }
+
     /** The setting of one broker; false when it cannot be read (the safe assumption). */
     private static boolean autoCreate(Admin admin) throws InterruptedException, TimeoutException {
         try {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -150,13 +151,27 @@ public final class KafkaJobWiring {
      */
     public static <T> KafkaSink<T> sink(
             KafkaJobSettings settings, KafkaRecordSerializationSchema<T> schema, String name) {
+        return sink(settings, schema, name, new Properties());
+    }
+
+    /**
+     * As {@link #sink(KafkaJobSettings, KafkaRecordSerializationSchema, String)}, with producer
+     * settings of its own over the job's client settings.
+     */
+    public static <T> KafkaSink<T> sink(
+            KafkaJobSettings settings,
+            KafkaRecordSerializationSchema<T> schema,
+            String name,
+            Properties producerOverrides) {
+        Properties client = settings.clientProperties();
+        client.putAll(producerOverrides);
         return KafkaSinks.build(
                 settings.bootstrapServers(),
                 schema,
                 settings.deliveryGuarantee(),
                 settings.transactionalIdPrefix() + "-" + name,
                 settings.transactionTimeoutMs(),
-                settings.clientProperties());
+                client);
     }
 
     /**

@@ -11,7 +11,12 @@ public enum RejectReason {
     /** The candidate is worse than the current model by more than the tolerance. */
     WORSE("rejectedWorse"),
     /** The model store could not be written; nothing was published. */
-    STORE_FAILED("rejectedStoreFailed");
+    STORE_FAILED("rejectedStoreFailed"),
+    /**
+     * The model file is larger than the model-updates topic takes; publishing it would fail the job
+     * over and over.
+     */
+    TOO_LARGE("rejectedTooLarge");
 
     private final String metricName;
 

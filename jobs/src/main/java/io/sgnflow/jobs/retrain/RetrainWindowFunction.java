@@ -78,12 +78,18 @@ public final class RetrainWindowFunction
     private transient volatile long lastPublishedVersion;
     private transient volatile long currentVersion;
 
+    /** Largest model file the model-updates topic takes, in bytes. */
+    private final int maxModelBytes;
+
     /**
      * @param initialModel bytes of the model to start from, or null for a cold start
+     * @param maxModelBytes largest model file the model-updates topic takes (its record limit less
+     *     room for the record's framing and signature header)
      */
-    public RetrainWindowFunction(RetrainConfig config, byte[] initialModel) {
+    public RetrainWindowFunction(RetrainConfig config, byte[] initialModel, int maxModelBytes) {
         this.config = config;
         this.initialModel = initialModel;
+        this.maxModelBytes = maxModelBytes;
     }
 
     @Override
@@ -170,6 +176,31 @@ public final class RetrainWindowFunction
 
         DensityModel model = outcome.model();
         byte[] bytes = ModelFile.toBytes(model);
+        if (bytes.length > maxModelBytes) {
+            reject(
+                    ctx,
+                    reservoir,
+                    current,
+                    RejectReason.TOO_LARGE,
+                    new Retrainer.Outcome(
+                            null,
+                            outcome.decision(),
+                            "the model file has "
+                                    + bytes.length
+                                    + " bytes, more than the "
+                                    + maxModelBytes
+                                    + " the model-updates topic "
+                                    + config.modelUpdatesTopic()
+                                    + " takes; raise its max.message.bytes (kafka-configs.sh"
+                                    + " --alter --entity-type topics --entity-name "
+                                    + config.modelUpdatesTopic()
+                                    + " --add-config max.message.bytes=...) and restart the job",
+                            outcome.usableEvents(),
+                            outcome.excludedAnomalies(),
+                            outcome.trainingSeconds(),
+                            true));
+            return;
+        }
         try {
             store.write(model.version(), bytes);
         } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.sgnflow.jobs.retrain;
 
 import io.sgnflow.connectors.kafka.KafkaInputDeserializationSchema;
+import io.sgnflow.connectors.kafka.TopicCheck;
 import io.sgnflow.connectors.record.EventRecord;
 import io.sgnflow.connectors.record.KafkaInput;
 import io.sgnflow.jobs.cli.SgnCli;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -21,6 +23,7 @@ import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindow
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +57,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RetrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainingJob.class);
+
+    /** Room left in a record for Kafka's batch framing and the signature header. */
+    static final int RECORD_FRAMING_BYTES = 4096;
 
     private RetrainingJob() {}
 
@@ -115,6 +121,18 @@ public final class RetrainingJob {
                                     .uid("flag-event-time"));
         }
 
+        // A model file must fit in one record of the model-updates topic; the sink's producer is
+        // allowed up to that topic's limit (its default, 1 MB, is a little less than a topic's).
+        int topicLimit =
+                TopicCheck.maxMessageBytes(
+                        config.bootstrapServers(),
+                        config.clientProperties(),
+                        config.modelUpdatesTopic());
+        LOG.info(
+                "Model files of up to {} bytes can be published to {}",
+                topicLimit - RECORD_FRAMING_BYTES,
+                config.modelUpdatesTopic());
+
         // One key: every window's reservoir and the current model live in one subtask.
         SingleOutputStreamOperator<byte[]> models =
                 sampled.keyBy(e -> 0)
@@ -122,7 +140,8 @@ public final class RetrainingJob {
                         .sideOutputLateData(LateEvents.TAG)
                         .aggregate(
                                 new ReservoirAggregate(config.reservoirSize(), config.seed()),
-                                new RetrainWindowFunction(config, initialModel))
+                                new RetrainWindowFunction(
+                                        config, initialModel, topicLimit - RECORD_FRAMING_BYTES))
                         .name("retrain")
                         .uid("retrain")
                         .setParallelism(1);
@@ -137,7 +156,8 @@ public final class RetrainingJob {
                                 config,
                                 new ModelUpdateSerializationSchema(
                                         config.modelUpdatesTopic(), signer),
-                                "models"))
+                                "models",
+                                maxRequestSize(topicLimit)))
                 .name("model-updates-sink")
                 .uid("model-updates-sink")
                 .setParallelism(1);
@@ -160,6 +180,12 @@ public final class RetrainingJob {
             return TumblingEventTimeWindows.of(config.windowSize());
         }
         return SlidingEventTimeWindows.of(config.windowSize(), config.windowSlide());
+    }
+
+    private static Properties maxRequestSize(int bytes) {
+        Properties producer = new Properties();
+        producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(bytes));
+        return producer;
     }
 
     /** The initial model file, else the newest model in the store, else null (cold start). */

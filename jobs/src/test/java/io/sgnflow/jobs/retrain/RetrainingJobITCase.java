@@ -264,6 +264,35 @@ class RetrainingJobITCase {
     }
 
     @Test
+    void aModelLargerThanTheUpdatesTopicTakesIsRefusedNotPublished() throws Exception {
+        // The topic takes records of 8,000 bytes; the model file is larger. Sent anyway, it would
+        // fail the sink and the job, over and over.
+        kafka.createTopic("tiny-models", 1, java.util.Map.of("max.message.bytes", "8000"));
+        RetrainConfig config = retrain("small", 1).modelUpdatesTopic("tiny-models").build();
+        RetrainFixtures.produce(
+                kafka.bootstrapServers(),
+                "small-events",
+                0,
+                RetrainFixtures.events("s", RetrainFixtures.regimeA(400, 41), t0, 50_000));
+
+        runBounded(config, "retrain-small");
+
+        assertThat(
+                        KafkaTestClient.readCommitted(
+                                kafka.bootstrapServers(),
+                                "tiny-models",
+                                r -> true,
+                                Duration.ofSeconds(3)))
+                .isEmpty();
+        RetrainDecision d = decisions("small").get(0);
+        assertThat(d.decision()).isEqualTo(RejectReason.TOO_LARGE.name());
+        assertThat(d.message())
+                .contains("more than the 3904 the model-updates topic tiny-models takes")
+                .contains("max.message.bytes");
+        assertThat(new ModelStore(config.modelStore(), 2).versions()).isEmpty();
+    }
+
+    @Test
     void rejectsACandidateWorseOnTheNewestHeldOutData() throws Exception {
         // One window: older 80 % from regime B, newest 20 % (the held-out part) from regime A,
         // which the current model fits. A candidate trained on B is worse there; tolerance 0.
