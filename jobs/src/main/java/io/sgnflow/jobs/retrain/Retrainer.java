@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * IllegalArgumentException and any non-finite figure become a rejection with its reason.
  */
 public final class Retrainer {
+    /**
+     * Fewest events the calibration sample should expect below the threshold (alpha times its
+     * size); the held-out span alone is used when it has that many.
+     */
+    static final int MIN_EVENTS_BELOW_THRESHOLD = 10;
+
     private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
 
     private final RetrainConfig config;
@@ -182,13 +188,25 @@ public final class Retrainer {
         }
         double[][] calibration =
                 usable.subList(calibrationFrom, usable.size()).toArray(new double[0][]);
-        if (holdoutCount * config.alpha() < 1) {
-            LOG.warn(
-                    "Only {} held-out events: the threshold, their {}-quantile, is about their"
-                            + " lowest score, so a single outlier among them sets it; larger"
-                            + " windows (or --reservoir-size) give a steadier one",
-                    holdoutCount,
-                    config.alpha());
+        if (calibration.length * config.alpha() < MIN_EVENTS_BELOW_THRESHOLD) {
+            // Too few for the alpha-quantile: it would be about their lowest score, and one event
+            // far out among them would set a threshold nothing ever falls below. The whole
+            // window (training events too, a slightly optimistic sample) gives more of them.
+            LOG.info(
+                    "Only {} held-out events: the threshold, their {}-quantile, is calibrated on"
+                            + " all {} usable events of the window instead",
+                    calibration.length,
+                    config.alpha(),
+                    usable.size());
+            calibration = usable.toArray(new double[0][]);
+            if (calibration.length * config.alpha() < 1) {
+                LOG.warn(
+                        "Only {} usable events: the threshold, their {}-quantile, is about their"
+                                + " lowest score, so one outlier among them sets it; larger"
+                                + " windows (or --reservoir-size) give a steadier one",
+                        calibration.length,
+                        config.alpha());
+            }
         }
         int trainCount = rows.size() - holdoutCount;
         double[][] train = rows.subList(0, trainCount).toArray(new double[0][]);

@@ -253,6 +253,23 @@ class RetrainerTest {
     }
 
     @Test
+    void oneEventFarOutInASmallWindowCannotSetTheThreshold() {
+        // 300 events, 60 held out: their 1 % quantile would be about their lowest score, here
+        // that of a value at 1e100 (trainable, below 1e150), some -1e200.
+        double[][] rows = RetrainFixtures.regimeA(300, 14);
+        List<SampledEvent> clean = sample(rows, 0, true);
+        List<SampledEvent> withOutlier = sample(rows, 0, true);
+        withOutlier.add(new SampledEvent(10_000, null, new double[] {1e100, 0.1, 0.1}));
+
+        var control = new Retrainer(config().build()).retrain(clean, null, 1);
+        var outcome = new Retrainer(config().build()).retrain(withOutlier, null, 1);
+
+        assertThat(outcome.published()).as(outcome.message()).isTrue();
+        assertThat(outcome.model().threshold().threshold())
+                .isGreaterThan(control.model().threshold().threshold() - 20);
+    }
+
+    @Test
     void nonFiniteAndMismatchedEventsAreLeftOut() {
         List<SampledEvent> window = sample(RetrainFixtures.regimeA(300, 10), 0, true);
         window.add(new SampledEvent(1, null, new double[] {1, Double.NaN, 2}));
