@@ -12,8 +12,10 @@ import io.sgnflow.model.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -268,22 +270,35 @@ public final class Retrainer {
         return out;
     }
 
-    /** Feature names of a cold start, or null when the sample is empty. */
+    /**
+     * Feature names of a cold start ({@code --feature-names} when given), or null when the sample
+     * is empty: the shape most of the sampled events share, by name (in their order) or by position
+     * ({@code f0, f1, ...}), so that one odd event cannot decide it for the window.
+     */
     static List<String> coldStartNames(List<SampledEvent> sample, RetrainConfig config) {
         if (config.featureNames() != null) {
             return config.featureNames();
         }
+        Map<List<String>, Integer> votes = new HashMap<>();
         for (SampledEvent e : sample) {
-            if (e.getFeatureNames() != null) {
-                return Arrays.asList(e.getFeatureNames());
+            if (e.isFlag()) {
+                continue;
             }
+            votes.merge(shape(e), 1, Integer::sum);
         }
-        if (sample.isEmpty()) {
-            return null;
+        return votes.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElse(null);
+    }
+
+    /** An event's feature names, or f0 ... f(n-1) for one whose values come by position. */
+    private static List<String> shape(SampledEvent e) {
+        if (e.getFeatureNames() != null) {
+            return Arrays.asList(e.getFeatureNames());
         }
-        int d = sample.get(0).getValues().length;
-        List<String> names = new ArrayList<>(d);
-        for (int i = 0; i < d; i++) {
+        List<String> names = new ArrayList<>(e.getValues().length);
+        for (int i = 0; i < e.getValues().length; i++) {
             names.add("f" + i);
         }
         return names;

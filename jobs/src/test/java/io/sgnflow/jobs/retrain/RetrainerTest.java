@@ -270,6 +270,19 @@ class RetrainerTest {
     }
 
     @Test
+    void aColdStartTakesTheFeatureNamesMostEventsHaveNotTheFirstOnes() {
+        List<SampledEvent> window = new ArrayList<>();
+        window.add(new SampledEvent(0, new String[] {"x"}, new double[] {1.0}));
+        window.addAll(sample(RetrainFixtures.regimeA(300, 15), 1, false));
+
+        var outcome = new Retrainer(config().build()).retrain(window, null, 1);
+
+        assertThat(outcome.published()).as(outcome.message()).isTrue();
+        assertThat(outcome.model().featureNames()).containsExactly("f0", "f1", "f2");
+        assertThat(outcome.usableEvents()).isEqualTo(300);
+    }
+
+    @Test
     void nonFiniteAndMismatchedEventsAreLeftOut() {
         List<SampledEvent> window = sample(RetrainFixtures.regimeA(300, 10), 0, true);
         window.add(new SampledEvent(1, null, new double[] {1, Double.NaN, 2}));
