@@ -22,11 +22,22 @@ public final class Quote {
 
     /** Returns {@code text} cut to {@value #MAX_CHARS} chars, without quotes or escaping. */
     public static String abbreviate(String text) {
-        return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS) + "...";
+        return text.length() <= MAX_CHARS ? text : text.substring(0, cutAt(text)) + "...";
+    }
+
+    /**
+     * Where to cut {@code text} to at most {@value #MAX_CHARS} chars: never between the two halves
+     * of a surrogate pair, whose lone half strict JSON readers refuse.
+     */
+    private static int cutAt(String text) {
+        if (text.length() <= MAX_CHARS) {
+            return text.length();
+        }
+        return Character.isHighSurrogate(text.charAt(MAX_CHARS - 1)) ? MAX_CHARS - 1 : MAX_CHARS;
     }
 
     private static String escape(String text, char quote) {
-        int length = Math.min(text.length(), MAX_CHARS);
+        int length = cutAt(text);
         StringBuilder escaped = new StringBuilder(length + 8);
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);

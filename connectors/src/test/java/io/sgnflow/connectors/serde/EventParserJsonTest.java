@@ -57,6 +57,19 @@ class EventParserJsonTest {
     }
 
     @Test
+    void aValueCutInAMessageIsNeverCutInsideASurrogatePair() {
+        // 63 ASCII characters, then emoji (two chars each): char 64 is the first half of one.
+        String value = "a".repeat(63) + "\uD83D\uDE00".repeat(10);
+
+        DeadLetterRecord dead = rejected("{\"features\":[\"" + value + "\"]}");
+
+        assertThat(dead.getMessage()).contains("\"" + "a".repeat(63) + "...");
+        assertThat(dead.getMessage()).doesNotContain("\uD83D...");
+        assertThat(new String(RecordJson.toJson(dead), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("\\ud83d");
+    }
+
+    @Test
     void aKafkaKeyTooLongForTheOutputsIsADeadLetter() {
         DeadLetterRecord dead =
                 parser.parse(Inputs.keyedInput("k".repeat(2000), "{\"features\":[1]}"))
