@@ -89,9 +89,11 @@ classpath() {
     local kind=$1 file="$STATE_DIR/$1.classpath"
     if [[ ! -s "$file" ]]; then
         log "Resolving the $kind classpath with Maven"
-        mvn -B -q ${SGN_MVN_OFFLINE:+-o} -f "$LOCAL_DIR/classpath/$kind/pom.xml" \
-            dependency:build-classpath -Dmdep.outputFile="$file" >&2 \
-            || die "could not resolve the $kind classpath (see the Maven output above)"
+        # Maven's output only when it fails (Debian's Maven prints colour codes even when quiet).
+        local output
+        output="$(mvn -B -q ${SGN_MVN_OFFLINE:+-o} -f "$LOCAL_DIR/classpath/$kind/pom.xml" \
+            dependency:build-classpath -Dmdep.outputFile="$file" 2>&1)" \
+            || { echo "$output" >&2; die "could not resolve the $kind classpath (see the Maven output above)"; }
     fi
     cat "$file"
 }

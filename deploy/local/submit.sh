@@ -54,7 +54,8 @@ if [[ ! -s "$key" ]]; then
     (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$key")
     log "Generated the model signing key $key"
 fi
-mkdir -p "$STATE_DIR/jobs" "$STATE_DIR/models"
+store="$STATE_DIR/models/${name:-retraining}"
+mkdir -p "$STATE_DIR/jobs" "$store"
 if [[ $input_topic == sgn-events ]]; then
     [[ -f "$CLI_JAR" ]] || die "$CLI_JAR not found; build it with: mvn -B -q package -DskipTests"
     # The jobs' default topics: sgn-events, -scores, -anomalies, -dead-letters, -model-updates,
@@ -63,6 +64,11 @@ if [[ $input_topic == sgn-events ]]; then
         || die "creating the sgn-* topics on $BOOTSTRAP failed"
 fi
 
+# One uploaded copy of the jar at a time: earlier uploads (25 MB each) go first. Running jobs keep
+# what they were submitted with.
+for old_jar in $(flink_get /jars | jq -r --arg n "$(basename "$JOB_JAR")" '.files[] | select(.name == $n) | .id'); do
+    curl -sS --fail --max-time 30 -X DELETE "$REST/jars/$old_jar" >/dev/null || true
+done
 upload="$(curl -sS --fail --max-time 120 -X POST -H "Expect:" \
     -F "jarfile=@$JOB_JAR;type=application/x-java-archive" "$REST/jars/upload")" \
     || die "uploading $JOB_JAR to $REST/jars/upload failed"
@@ -92,5 +98,5 @@ if [[ $which_jobs == scoring || $which_jobs == both ]]; then
 fi
 if [[ $which_jobs == retraining || $which_jobs == both ]]; then
     run "${name:-retraining}" io.sgnflow.jobs.retrain.RetrainingJob "${common[@]}" \
-        --model-store "file://$STATE_DIR/models" --decisions-topic sgn-retrain-decisions "${extra[@]}"
+        --model-store "file://$store" --decisions-topic sgn-retrain-decisions "${extra[@]}"
 fi

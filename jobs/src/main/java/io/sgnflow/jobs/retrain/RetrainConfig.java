@@ -641,16 +641,16 @@ public final class RetrainConfig implements KafkaJobSettings, Serializable {
          * @throws IllegalArgumentException naming the first invalid setting and its value
          */
         public RetrainConfig build() {
-            require(bootstrapServers, "bootstrap servers");
-            require(inputTopic, "input topic");
-            require(modelUpdatesTopic, "model-updates topic");
-            require(modelStore, "model store");
-            require(groupId, "consumer group");
+            require(bootstrapServers, "--bootstrap-servers");
+            require(inputTopic, "--input-topic");
+            require(modelUpdatesTopic, "--model-updates-topic");
+            require(modelStore, "--model-store");
+            require(groupId, "--group-id");
             KafkaJobWiring.checkStartingOffsets(startingOffsets);
             Objects.requireNonNull(deliveryGuarantee, "delivery guarantee");
             if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-                require(transactionalIdPrefix, "transactional id prefix");
-                check(transactionTimeoutMs > 0, "transaction timeout ms", transactionTimeoutMs);
+                require(transactionalIdPrefix, "--transactional-id-prefix");
+                check(transactionTimeoutMs > 0, "--transaction-timeout-ms", transactionTimeoutMs);
             }
             Objects.requireNonNull(eventFormat, "event format");
             if (windowSize == null || windowSize.toMillis() < 1) {

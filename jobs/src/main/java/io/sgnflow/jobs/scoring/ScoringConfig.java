@@ -340,26 +340,26 @@ public final class ScoringConfig implements KafkaJobSettings, Serializable {
          * @throws IllegalArgumentException naming the first invalid setting and its value
          */
         public ScoringConfig build() {
-            require(bootstrapServers, "bootstrap servers");
-            require(inputTopic, "input topic");
-            require(scoresTopic, "scores topic");
-            require(anomaliesTopic, "anomalies topic");
-            require(deadLetterTopic, "dead-letter topic");
-            require(modelUpdatesTopic, "model-updates topic");
-            require(groupId, "consumer group");
+            require(bootstrapServers, "--bootstrap-servers");
+            require(inputTopic, "--input-topic");
+            require(scoresTopic, "--scores-topic");
+            require(anomaliesTopic, "--anomalies-topic");
+            require(deadLetterTopic, "--dead-letter-topic");
+            require(modelUpdatesTopic, "--model-updates-topic");
+            require(groupId, "--group-id");
             KafkaJobWiring.checkStartingOffsets(startingOffsets);
-            check(parallelism >= 1, "parallelism", parallelism);
+            check(parallelism >= 1, "--parallelism (>= 1)", parallelism);
             check(
                     checkpointIntervalMs >= 100,
-                    "checkpoint interval ms (>= 100)",
+                    "--checkpoint-interval-ms (>= 100)",
                     checkpointIntervalMs);
             Objects.requireNonNull(deliveryGuarantee, "delivery guarantee");
             if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-                require(transactionalIdPrefix, "transactional id prefix");
-                check(transactionTimeoutMs > 0, "transaction timeout ms", transactionTimeoutMs);
+                require(transactionalIdPrefix, "--transactional-id-prefix");
+                check(transactionTimeoutMs > 0, "--transaction-timeout-ms", transactionTimeoutMs);
             }
-            check(batchSize >= 1 && batchSize <= 100_000, "batch size (1..100000)", batchSize);
-            check(batchMaxWaitMs >= 1, "batch max wait ms", batchMaxWaitMs);
+            check(batchSize >= 1 && batchSize <= 100_000, "--batch-size (1..100000)", batchSize);
+            check(batchMaxWaitMs >= 1, "--batch-max-wait-ms", batchMaxWaitMs);
             Objects.requireNonNull(eventFormat, "event format");
             return KafkaJobWiring.checkShared(new ScoringConfig(this));
         }

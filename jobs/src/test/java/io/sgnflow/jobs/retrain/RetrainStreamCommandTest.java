@@ -67,7 +67,7 @@ class RetrainStreamCommandTest {
                                 parse(
                                         "--bootstrap-servers", "b:9092",
                                         "--input-topic", "events"))
-                .hasMessageContaining("model store");
+                .hasMessageContaining("--model-store must be set");
         assertThatThrownBy(
                         () ->
                                 parse(
@@ -108,5 +108,20 @@ class RetrainStreamCommandTest {
         assertThat(c.windowSize()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.modelStore()).isEqualTo("file:///var/lib/sgn/models");
         assertThat(c.maxTrainingSeconds()).isEqualTo(20.0);
+    }
+
+    @Test
+    void theShippedConfigFileNamesEveryOption() throws Exception {
+        String text =
+                java.nio.file.Files.readString(
+                        Path.of("..", "deploy", "config", "retraining.yaml"));
+        for (var option : new CommandLine(new RetrainStreamCommand()).getCommandSpec().options()) {
+            String key = option.longestName().substring(2);
+            if (!key.equals("config") && !key.equals("help") && !key.equals("version")) {
+                assertThat(text)
+                        .as("option --%s in retraining.yaml", key)
+                        .containsPattern("(?m)^(# ?)?" + java.util.regex.Pattern.quote(key) + ":");
+            }
+        }
     }
 }

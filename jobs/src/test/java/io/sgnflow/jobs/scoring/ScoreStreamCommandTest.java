@@ -58,4 +58,18 @@ class ScoreStreamCommandTest {
                 .hasMessageContaining("score-stream failed (exit code 2)")
                 .hasMessageContaining("Unknown options: '--window-size-ms', '30000'");
     }
+
+    @Test
+    void theShippedConfigFileNamesEveryOption() throws Exception {
+        String text =
+                java.nio.file.Files.readString(Path.of("..", "deploy", "config", "scoring.yaml"));
+        for (var option : new CommandLine(new ScoreStreamCommand()).getCommandSpec().options()) {
+            String key = option.longestName().substring(2);
+            if (!key.equals("config") && !key.equals("help") && !key.equals("version")) {
+                assertThat(text)
+                        .as("option --%s in scoring.yaml", key)
+                        .containsPattern("(?m)^(# ?)?" + java.util.regex.Pattern.quote(key) + ":");
+            }
+        }
+    }
 }
