@@ -50,6 +50,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -237,7 +238,10 @@ public final class DemoRun implements AutoCloseable {
         cluster.start();
         URI rest = cluster.getRestAddress().get(60, TimeUnit.SECONDS);
         restUri = rest;
+        // A fresh store: versions of an earlier run in the same report directory would make the
+        // retraining job number its versions after them.
         Path store = reportDir.resolve("model-store");
+        FileUtils.deleteDirectoryQuietly(store.toFile());
         Files.createDirectories(store);
         // The demo signs its model updates as a deployment should; the key lives only for the run.
         Path keyDir = Files.createTempDirectory("sgn-demo-key");
