@@ -84,7 +84,11 @@ run() {
     answer="$(curl -sS --max-time 300 -X POST -H 'Content-Type: application/json' -d "$body" \
         "$REST/jars/$jar_id/run")" || die "POST /jars/$jar_id/run failed for $job_name"
     job_id="$(echo "$answer" | jq -r '.jobid // empty')"
-    [[ -n "$job_id" ]] || die "$job_name was not submitted: $(echo "$answer" | jq -r '.errors // . | tostring' | head -c 2000)"
+    if [[ -z "$job_id" ]]; then
+        # The command's own error (thrown by the job's main) sits inside Flink's stack trace.
+        reason="$(echo "$answer" | jq -r '.errors[]? // empty' | grep -o -m1 -E '[a-z-]+ failed \(exit code [0-9]+\): .*' || true)"
+        die "$job_name was not submitted: ${reason:-$(echo "$answer" | jq -r '.errors // . | tostring' | head -c 2000)}"
+    fi
     echo "$job_id" >"$STATE_DIR/jobs/$job_name.jobid"
     log "Submitted $job_name as job $job_id"
     echo "{\"job\":\"$job_name\",\"jobId\":\"$job_id\"}"
