@@ -54,15 +54,8 @@ public final class TopicCheck {
      */
     public static Result check(
             String bootstrapServers, Properties clientProperties, Collection<String> topics) {
-        KafkaArgs.requireNonBlank(bootstrapServers, "bootstrapServers");
-        Properties properties = ClientProperties.copy(clientProperties);
-        properties.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.setProperty(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
-        properties.setProperty(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
         Set<String> unique = new LinkedHashSet<>(topics);
-        try (Admin admin = Admin.create(properties)) {
+        try (Admin admin = admin(bootstrapServers, clientProperties)) {
             Map<String, KafkaFuture<TopicDescription>> described =
                     admin.describeTopics(unique).topicNameValues();
             List<String> missing = new ArrayList<>();
@@ -102,71 +95,73 @@ public final class TopicCheck {
      */
     public static int maxMessageBytes(
             String bootstrapServers, Properties clientProperties, String topic) {
+        try (Admin admin = admin(bootstrapServers, clientProperties)) {
+            String value =
+                    setting(
+                            admin,
+                            new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                            "max.message.bytes");
+            if (value == null) {
+                // No such topic yet, or no rights to see it: the brokers' setting.
+                value = setting(admin, broker(admin), "message.max.bytes");
+            }
+            return value == null ? DEFAULT_MAX_MESSAGE_BYTES : Integer.parseInt(value);
+        } catch (TimeoutException | NumberFormatException e) {
+            return DEFAULT_MAX_MESSAGE_BYTES;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DEFAULT_MAX_MESSAGE_BYTES;
+        }
+    }
+
+    /** An admin client that gives up after {@link #TIMEOUT}. */
+    private static Admin admin(String bootstrapServers, Properties clientProperties) {
         KafkaArgs.requireNonBlank(bootstrapServers, "bootstrapServers");
         Properties properties = ClientProperties.copy(clientProperties);
         properties.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.setProperty(
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
-        try (Admin admin = Admin.create(properties)) {
-            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            String key = "max.message.bytes";
-            try {
-                Config config =
-                        admin.describeConfigs(List.of(resource))
-                                .all()
-                                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                                .get(resource);
-                ConfigEntry entry = config == null ? null : config.get(key);
-                if (entry != null && entry.value() != null) {
-                    return Integer.parseInt(entry.value());
-                }
-            } catch (ExecutionException e) {
-                // No such topic yet, or no rights: the brokers' setting.
-            }
+        properties.setProperty(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
+        return Admin.create(properties);
+    }
+
+    /** One of the cluster's brokers, or null when it lists none. */
+    private static ConfigResource broker(Admin admin)
+            throws InterruptedException, TimeoutException {
+        try {
             Collection<Node> nodes =
                     admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (!nodes.isEmpty()) {
-                ConfigResource broker =
-                        new ConfigResource(
-                                ConfigResource.Type.BROKER, nodes.iterator().next().idString());
-                Config config =
-                        admin.describeConfigs(List.of(broker))
-                                .all()
-                                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                                .get(broker);
-                ConfigEntry entry = config == null ? null : config.get("message.max.bytes");
-                if (entry != null && entry.value() != null) {
-                    return Integer.parseInt(entry.value());
-                }
-            }
-        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
-            // Kafka's default below.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return nodes.isEmpty()
+                    ? null
+                    : new ConfigResource(
+                            ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+        } catch (ExecutionException e) {
+            return null;
         }
-        return DEFAULT_MAX_MESSAGE_BYTES;
+    }
+
+    /** A setting of a topic or broker, or null when it cannot be read. */
+    private static String setting(Admin admin, ConfigResource resource, String key)
+            throws InterruptedException, TimeoutException {
+        if (resource == null) {
+            return null;
+        }
+        try {
+            Config config =
+                    admin.describeConfigs(List.of(resource))
+                            .all()
+                            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            .get(resource);
+            ConfigEntry entry = config == null ? null : config.get(key);
+            return entry == null ? null : entry.value();
+        } catch (ExecutionException e) {
+            return null;
+        }
     }
 
     /** The setting of one broker; false when it cannot be read (the safe assumption). */
     private static boolean autoCreate(Admin admin) throws InterruptedException, TimeoutException {
-        try {
-            Collection<Node> nodes =
-                    admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (nodes.isEmpty()) {
-                return false;
-            }
-            ConfigResource broker =
-                    new ConfigResource(
-                            ConfigResource.Type.BROKER, nodes.iterator().next().idString());
-            Config config =
-                    admin.describeConfigs(List.of(broker))
-                            .all()
-                            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                            .get(broker);
-            ConfigEntry entry = config == null ? null : config.get(AUTO_CREATE_CONFIG);
-            return entry != null && Boolean.parseBoolean(entry.value());
-        } catch (ExecutionException e) {
-            return false;
-        }
+        return Boolean.parseBoolean(setting(admin, broker(admin), AUTO_CREATE_CONFIG));
     }
 }

@@ -1,8 +1,10 @@
 package io.sgnflow.jobs.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sgnflow.connectors.kafka.TopicCheck;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -79,5 +81,19 @@ class BrokerPreflightTest {
                                         Map.of("present", "--input-topic"),
                                         Map.of("present", "--scores-topic")))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void theLargestRecordOfATopicIsItsOwnLimitElseTheBrokersOne() {
+        strict.createTopic("narrow", 1, Map.of("max.message.bytes", "8000"));
+
+        assertThat(
+                        TopicCheck.maxMessageBytes(
+                                strict.bootstrapServers(), new Properties(), "narrow"))
+                .isEqualTo(8000);
+        assertThat(
+                        TopicCheck.maxMessageBytes(
+                                strict.bootstrapServers(), new Properties(), "absent"))
+                .isEqualTo(TopicCheck.DEFAULT_MAX_MESSAGE_BYTES);
     }
 }
